@@ -1,0 +1,27 @@
+import type { DType } from "../dtype.js";
+import type { Tensor } from "../tensor.js";
+
+/** A gradient hook: may return a replacement gradient. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+/** Computes input gradients from output gradients (one entry per input, `null` = no gradient). */
+export type ApplyFn = (gradOutputs: readonly Tensor[]) => readonly (Tensor | null | undefined)[];
+
+/**
+ * One recorded operation in the graph. It holds its inputs (to route gradients onward) and a
+ * backward closure that owns the saved tensors; releasing the closure frees them.
+ */
+export class Node {
+  /** Hooks on this node's outputs, by output index (non-leaf `registerHook`). */
+  readonly hooks = new Map<number, GradHook[]>();
+  constructor(
+    /** The op that produced the outputs, for error messages and `gradFn.name`. */
+    readonly name: string,
+    /** The tensor inputs, in order; gradients are routed back to them. */
+    public inputs: readonly (Tensor | null)[],
+    /** Backward closure, or `null` once the graph has been freed. */
+    public apply: ApplyFn | null,
+    /** Shape and dtype of each output, to zero-fill outputs that received no gradient. */
+    readonly outputs: readonly { shape: readonly number[]; dtype: DType }[],
+  ) {}
+}

@@ -1,0 +1,162 @@
+import { allocate, type TypedArray } from "../../dtype.js";
+import { numelOf } from "../../shape.js";
+import type { BinaryOp, UnaryOp, View } from "../backend.js";
+import { contiguousData, elementOffsets } from "./strided.js";
+
+/**
+ * The error function to double precision: its Maclaurin series for |x| < 2.5, and the continued
+ * fraction for erfc beyond (both converge to ~1e-15 there). Polynomial fits (~1e-7) are too
+ * coarse for float64 gradient checks of `gelu`.
+ */
+export function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 2.5) {
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  if (ax > 6) return Math.sign(x);
+  // erfc(a) = exp(-a²)/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + 2/(a + ...))))), evaluated bottom-up
+  let f = ax;
+  for (let k = 80; k >= 1; k--) f = ax + k / 2 / f;
+  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+  return x >= 0 ? 1 - erfc : erfc - 1;
+}
+
+/** Elementwise unary kernel over any view. */
+export function unary(op: UnaryOp, x: View): TypedArray {
+  const a = contiguousData(x);
+  const n = a.length;
+  const o = allocate(x.dtype, n);
+  switch (op) {
+    case "neg":
+      for (let i = 0; i < n; i++) o[i] = -a[i]!;
+      break;
+    case "exp":
+      for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]!);
+      break;
+    case "log":
+      for (let i = 0; i < n; i++) o[i] = Math.log(a[i]!);
+      break;
+    case "sqrt":
+      for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]!);
+      break;
+    case "rsqrt":
+      for (let i = 0; i < n; i++) o[i] = 1 / Math.sqrt(a[i]!);
+      break;
+    case "abs":
+      for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]!);
+      break;
+    case "sign":
+      for (let i = 0; i < n; i++) o[i] = Math.sign(a[i]!);
+      break;
+    case "sin":
+      for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]!);
+      break;
+    case "cos":
+      for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]!);
+      break;
+    case "sigmoid":
+      for (let i = 0; i < n; i++) {
+        const v = a[i]!;
+        // stable for large |v|: never exponentiate a large positive number
+        if (v >= 0) o[i] = 1 / (1 + Math.exp(-v));
+        else {
+          const e = Math.exp(v);
+          o[i] = e / (1 + e);
+        }
+      }
+      break;
+    case "tanh":
+      for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]!);
+      break;
+    case "relu":
+      for (let i = 0; i < n; i++) o[i] = a[i]! > 0 ? a[i]! : 0;
+      break;
+    case "erf":
+      for (let i = 0; i < n; i++) o[i] = erf(a[i]!);
+      break;
+  }
+  return o;
+}
+
+/** The values of `v` in row-major order, copying only when the view is not contiguous. */
+function values(v: View, n: number): TypedArray {
+  const off = elementOffsets(v);
+  if (!off) return v.data.subarray(v.offset, v.offset + n);
+  const out = new Float64Array(n);
+  const d = v.data;
+  for (let i = 0; i < n; i++) out[i] = d[off[i]!]!;
+  return out;
+}
+
+/** Elementwise binary kernel; `a` and `b` have the same shape and dtype. */
+export function binary(op: BinaryOp, a: View, b: View): TypedArray {
+  const n = numelOf(a.shape);
+  const isCmp =
+    op === "eq" || op === "ne" || op === "lt" || op === "le" || op === "gt" || op === "ge";
+  const o = allocate(isCmp ? "bool" : a.dtype, n);
+  const ad = values(a, n);
+  const bd = values(b, n);
+  switch (op) {
+    case "add":
+      for (let i = 0; i < n; i++) o[i] = ad[i]! + bd[i]!;
+      break;
+    case "sub":
+      for (let i = 0; i < n; i++) o[i] = ad[i]! - bd[i]!;
+      break;
+    case "mul":
+      for (let i = 0; i < n; i++) o[i] = ad[i]! * bd[i]!;
+      break;
+    case "div":
+      if (a.dtype === "int32") for (let i = 0; i < n; i++) o[i] = Math.floor(ad[i]! / bd[i]!);
+      else for (let i = 0; i < n; i++) o[i] = ad[i]! / bd[i]!;
+      break;
+    case "pow":
+      for (let i = 0; i < n; i++) o[i] = Math.pow(ad[i]!, bd[i]!);
+      break;
+    case "maximum":
+      for (let i = 0; i < n; i++) o[i] = ad[i]! >= bd[i]! || Number.isNaN(ad[i]!) ? ad[i]! : bd[i]!;
+      break;
+    case "minimum":
+      for (let i = 0; i < n; i++) o[i] = ad[i]! <= bd[i]! || Number.isNaN(ad[i]!) ? ad[i]! : bd[i]!;
+      break;
+    case "eq":
+      for (let i = 0; i < n; i++) o[i] = ad[i] === bd[i] ? 1 : 0;
+      break;
+    case "ne":
+      for (let i = 0; i < n; i++) o[i] = ad[i] !== bd[i] ? 1 : 0;
+      break;
+    case "lt":
+      for (let i = 0; i < n; i++) o[i] = ad[i]! < bd[i]! ? 1 : 0;
+      break;
+    case "le":
+      for (let i = 0; i < n; i++) o[i] = ad[i]! <= bd[i]! ? 1 : 0;
+      break;
+    case "gt":
+      for (let i = 0; i < n; i++) o[i] = ad[i]! > bd[i]! ? 1 : 0;
+      break;
+    case "ge":
+      for (let i = 0; i < n; i++) o[i] = ad[i]! >= bd[i]! ? 1 : 0;
+      break;
+  }
+  return o;
+}
+
+/** `cond ? a : b` elementwise. */
+export function where(cond: View, a: View, b: View): TypedArray {
+  const n = numelOf(a.shape);
+  const o = allocate(a.dtype, n);
+  const c = contiguousData(cond);
+  const ad = contiguousData(a);
+  const bd = contiguousData(b);
+  for (let i = 0; i < n; i++) o[i] = c[i] ? ad[i]! : bd[i]!;
+  return o;
+}

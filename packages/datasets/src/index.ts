@@ -1,0 +1,41 @@
+/**
+ * `@tsgrad/datasets`: data files for tsgrad. IDX parsing (the MNIST format, gzipped or raw),
+ * MNIST and Fashion-MNIST with a predictable search path and a verified, atomic `download()`.
+ *
+ * @packageDocumentation
+ */
+export { DataError } from "./errors.js";
+export {
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  encodeIdx,
+  isGzip,
+  maybeGunzip,
+  parseIdx,
+  readIdxFile,
+  type IdxArray,
+  type IdxOptions,
+} from "./idx.js";
+export {
+  SYSTEM_DATA_DIR,
+  cacheDir,
+  dataSearchDirs,
+  findDataFiles,
+  type DataEnv,
+  type FindResult,
+  type FoundFiles,
+} from "./locate.js";
+export {
+  downloadFiles,
+  type DownloadOptions,
+  type DownloadSpec,
+  type FetchLike,
+  type FetchResponseLike,
+  type FileChecksum,
+} from "./download.js";
+export {
+  FashionMNIST,
+  MNIST,
+  type MNISTOptions,
+  type MNISTResources,
+  type MNISTSample,
+} from "./mnist.js";
