@@ -54,9 +54,10 @@ export interface DownloadSpec {
 
 /**
  * Fetches every file of `spec` into `destDir`, trying each mirror in turn and verifying each file
- * (see {@link FileChecksum}) before anything is written. Files already in `destDir` that verify
- * are kept and not fetched again. Each file is written to a temporary name and renamed into
- * place, so `destDir` never holds a partial or unverified file. Returns the paths written or kept.
+ * (see {@link FileChecksum}) before anything is written; it stops at the first file that no mirror
+ * supplies. Files already in `destDir` that verify are kept and not fetched again. Each file is
+ * written to a temporary name and renamed into place, so `destDir` never holds a partial or
+ * unverified file. Returns the paths written or kept.
  *
  * @throws {DataError} when a file cannot be fetched from any mirror or fails verification
  *   (nothing is written then), or when writing fails.
@@ -101,9 +102,14 @@ export async function downloadFiles(
       }
       attempts.push(`${url}: ${problem}`);
     }
-    if (got === undefined)
-      failures.push(...(attempts.length > 0 ? attempts : [`${file}: no mirrors`]));
-    else fetched.set(file, got);
+    if (got === undefined) {
+      // Stop at the first file no mirror could supply: offline, each further try only adds waiting.
+      failures.push(...(attempts.length > 0 ? attempts : [`${file}: no mirrors given`]));
+      const rest = spec.files.slice(spec.files.indexOf(file) + 1);
+      if (rest.length > 0) failures.push(`(not attempted: ${rest.join(", ")})`);
+      break;
+    }
+    fetched.set(file, got);
   }
   if (failures.length > 0) {
     throw new DataError(

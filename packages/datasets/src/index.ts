@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { DataError } from "./errors.js";
+export { DataError, IndexError } from "./errors.js";
 export {
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   encodeIdx,

@@ -1,4 +1,4 @@
-import { DataError } from "./errors.js";
+import { DataError, IndexError } from "./errors.js";
 import { downloadFiles, type DownloadOptions, type FileChecksum } from "./download.js";
 import { readIdxFile } from "./idx.js";
 import { cacheDir, dataSearchDirs, findDataFiles } from "./locate.js";
@@ -152,12 +152,11 @@ export class MNIST {
   /**
    * Example `index`: a view of its pixels (no copy) and its label.
    *
-   * @throws {RangeError} when `index` is not an integer in `[0, length)`.
+   * @throws {IndexError} when `index` is not an integer in `[0, length)`.
    */
   get(index: number): MNISTSample {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) {
-      // TODO(lead): switch to core's IndexError once @tsgrad/core exports it.
-      throw new RangeError(
+      throw new IndexError(
         `${this.constructor.name}.get: index ${index} is out of range for ${this.length} examples`,
       );
     }

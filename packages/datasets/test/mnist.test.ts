@@ -4,7 +4,14 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { FashionMNIST, MNIST, dataSearchDirs, encodeIdx, findDataFiles } from "../src/index.js";
+import {
+  FashionMNIST,
+  IndexError,
+  MNIST,
+  dataSearchDirs,
+  encodeIdx,
+  findDataFiles,
+} from "../src/index.js";
 import { expectDataError, makeSplit, removeTempDirs, tempDir, writeSplit } from "./fixtures.js";
 
 afterAll(removeTempDirs);
@@ -119,8 +126,8 @@ describe("MNIST / FashionMNIST from generated files", () => {
     writeSplit(root, "train", makeSplit(2));
     const ds = new MNIST({ root });
     expect(() => ds.get(2)).toThrow(/MNIST\.get: index 2 is out of range for 2 examples/);
-    expect(() => ds.get(-1)).toThrow(RangeError);
-    expect(() => ds.get(0.5)).toThrow(RangeError);
+    expect(() => ds.get(-1)).toThrow(IndexError);
+    expect(() => ds.get(0.5)).toThrow(IndexError);
   });
 
   it("rejects an image/label count mismatch, naming both files", () => {

@@ -1,0 +1,29 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+
+const root = join(import.meta.dirname, "..", "..");
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+describe("README code blocks run as written", () => {
+  test("the README has TypeScript examples", () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+  });
+  blocks.forEach((code, i) => {
+    test(`block ${i + 1} runs with tsx`, () => {
+      // inside the repo so that "@tsgrad/*" resolves through the workspace links
+      const dir = mkdtempSync(join(root, "examples", ".readme-"));
+      try {
+        const file = join(dir, `block-${i + 1}.ts`);
+        writeFileSync(file, code);
+        const run = spawnSync(process.execPath, ["--import", "tsx", file], { cwd: root, encoding: "utf8" });
+        expect(run.stderr).toBe("");
+        expect(run.status).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
