@@ -112,7 +112,7 @@ export function tensor(data: NestedArray | ArrayLike<number>, options: TensorOpt
     (out) => {
       for (let i = 0; i < out.length; i++) {
         const v = Number(values[i]);
-        out[i] = dtype === "bool" ? (v ? 1 : 0) : dtype === "int32" ? Math.trunc(v) : v;
+        out[i] = dtype === "bool" ? (v !== 0 ? 1 : 0) : dtype === "int32" ? Math.trunc(v) : v;
       }
     },
     options,
@@ -274,4 +274,27 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
     options,
     "randperm",
   );
+}
+
+/**
+ * Wraps `data` as a tensor without copying, like `torch.from_numpy`: tensor and array share
+ * memory, so a write through either shows in both. The dtype follows the array (`Float32Array` →
+ * float32, `Float64Array` → float64, `Int32Array` → int32). Shape: `shape` (default
+ * `[data.length]`), which must hold exactly `data.length` elements.
+ *
+ * @throws {DTypeError} for other kinds of array.
+ * @throws {ShapeError} when `shape` does not hold `data.length` elements.
+ */
+export function fromTypedArray(
+  data: Float32Array | Float64Array | Int32Array,
+  shape: readonly number[] = [data.length],
+  options: Omit<CreateOptions, "dtype"> = {},
+): Tensor {
+  const op = "fromTypedArray";
+  if (![Float32Array, Float64Array, Int32Array].some((type) => data instanceof type))
+    throw new DTypeError(`${op}: expected a Float32Array, Float64Array or Int32Array`);
+  const s = checkShape(op, shape);
+  if (numelOf(s) !== data.length)
+    throw new ShapeError(`${op}: shape ${fmtShape(s)} does not hold ${data.length} elements`);
+  return finish(Tensor.fromData(data, s), options);
 }

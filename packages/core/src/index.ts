@@ -31,6 +31,7 @@ export {
   randn,
   randint,
   randperm,
+  fromTypedArray,
   type CreateOptions,
   type RandomOptions,
   type TensorOptions,
@@ -40,7 +41,25 @@ export { memoryStats, type MemoryStats } from "./storage.js";
 export { noGrad, enableGrad, isGradEnabled } from "./autograd/grad-mode.js";
 export { backward, grad, type BackwardOptions, type GradOptions } from "./autograd/engine.js";
 export type { GradHook } from "./autograd/node.js";
-export type { Backend, View, UnaryOp, BinaryOp, ReduceOp } from "./backend/backend.js";
+export {
+  defineFunction,
+  type CustomFunction,
+  type FunctionContext,
+  type FunctionOutput,
+  type FunctionSpec,
+  type GradOutputs,
+  type InputGrads,
+} from "./autograd/function.js";
+export type {
+  Backend,
+  View,
+  UnaryOp,
+  BinaryOp,
+  ReduceOp,
+  Conv2dParams,
+  MaxPool2dParams,
+  AvgPool2dParams,
+} from "./backend/backend.js";
 export { getBackend, setBackend } from "./backend/registry.js";
 export { jsBackend } from "./backend/js/index.js";
 
@@ -110,4 +129,63 @@ export {
 } from "./ops/movement.js";
 export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, pad } from "./ops/indexing.js";
 export { matmul, bmm } from "./ops/matmul.js";
+export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from "./ops/conv.js";
+export {
+  convTranspose2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  type ConvTranspose2dOptions,
+} from "./ops/conv-transpose.js";
+export {
+  convOutputSize,
+  convTransposeOutputSize,
+  samePadding,
+  type ConvPadding,
+} from "./conv-shape.js";
 export { to, clone, detach } from "./ops/cast.js";
+export {
+  leakyRelu,
+  elu,
+  gelu,
+  silu,
+  softplus,
+  softmax,
+  logSoftmax,
+  type GeluOptions,
+  type SoftplusOptions,
+} from "./ops/activation.js";
+export {
+  mseLoss,
+  l1Loss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  type Reduction,
+  type LossOptions,
+  type BinaryCrossEntropyOptions,
+  type BceWithLogitsOptions,
+} from "./ops/loss.js";
+export {
+  nllLoss,
+  crossEntropy,
+  type NllLossOptions,
+  type CrossEntropyOptions,
+} from "./ops/cross-entropy.js";
+export { dropout, type DropoutOptions } from "./ops/dropout.js";
+export {
+  maxPool2d,
+  avgPool2d,
+  lpPool2d,
+  adaptiveAvgPool2d,
+  type MaxPool2dOptions,
+  type AvgPool2dOptions,
+  type LpPool2dOptions,
+} from "./ops/pool.js";
+export type { IntPair } from "./pool-shape.js";
+export { batchNorm, type BatchNormOptions } from "./ops/norm.js";
+export {
+  gradcheck,
+  gradgradcheck,
+  GradcheckError,
+  type GradcheckOptions,
+  type GradcheckFn,
+} from "./testing/gradcheck.js";

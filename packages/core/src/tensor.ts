@@ -42,6 +42,7 @@ export class Tensor implements View {
   /** @internal Hooks of a leaf tensor. */
   leafHooks: GradHook[] = [];
   private leafRequiresGrad = false;
+  private retainsGrad = false;
 
   /** @internal Use the creation functions (`tensor`, `zeros`, ...) instead. */
   constructor(
@@ -134,7 +135,6 @@ export class Tensor implements View {
   /** PyTorch-style printout: `tensor([[1., 2.], [3., 4.]], requires_grad=True)`. */
   toString(): string {
     const extras: string[] = [];
-    if (this.dtype !== "float32") extras.push(`dtype=torch.${this.dtype}`);
     if (this.gradFn)
       extras.push(
         `grad_fn=<${this.gradFn.name[0]!.toUpperCase()}${this.gradFn.name.slice(1)}Backward0>`,
@@ -185,7 +185,8 @@ export class Tensor implements View {
   }
   /** Keeps `.grad` for a non-leaf tensor after backward (leaves always keep it). */
   retainGrad(): void {
-    if (this.isLeaf) return;
+    if (this.isLeaf || this.retainsGrad) return;
+    this.retainsGrad = true;
     this.registerHook((g) => {
       this.grad = this.grad ? B.add(this.grad, g) : g;
     });

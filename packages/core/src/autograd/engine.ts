@@ -82,6 +82,42 @@ function dependencies(roots: readonly Tensor[]): Map<Node, number> {
 }
 
 /**
+ * For `grad()`: the nodes whose backward must run for gradients to reach `targets` (`applied`),
+ * and the nodes producing non-leaf targets, whose output gradients are captured (`captured`).
+ * Other nodes are skipped, as PyTorch does, so a freed subgraph below a target is never touched.
+ */
+function neededNodes(
+  deps: ReadonlyMap<Node, number>,
+  targets: readonly Tensor[],
+): { applied: Set<Node>; captured: Set<Node> } {
+  const leaves = new Set(targets.filter((t) => t.gradFn === null));
+  const captured = new Set(targets.flatMap((t) => (t.gradFn ? [t.gradFn] : [])));
+  // topological order (roots first), then a sweep from the inputs' end back to the roots
+  const pending = new Map(deps);
+  const order = [...pending].filter(([, d]) => d === 0).map(([n]) => n);
+  for (let i = 0; i < order.length; i++) {
+    for (const t of order[i]!.inputs) {
+      const next = t?.gradFn;
+      if (!next) continue;
+      const d = pending.get(next)! - 1;
+      pending.set(next, d);
+      if (d === 0) order.push(next);
+    }
+  }
+  const applied = new Set<Node>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const leadsToTarget = node.inputs.some(
+      (t) =>
+        t !== null &&
+        (leaves.has(t) || (t.gradFn && (applied.has(t.gradFn) || captured.has(t.gradFn)))),
+    );
+    if (leadsToTarget) applied.add(node);
+  }
+  return { applied, captured };
+}
+
+/**
  * The engine: walks the graph from `roots` in topological order without recursion, reduces
  * broadcast gradients to each input's shape, and hands leaf gradients to `deliver`.
  */
@@ -92,17 +128,22 @@ function run(
   options: BackwardOptions,
   deliver: (leaf: Tensor, g: Tensor) => void,
   capture?: (node: Node, nr: number, g: Tensor) => void,
+  targets?: readonly Tensor[],
 ): void {
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   const deps = dependencies(roots);
+  const needed = targets ? neededNodes(deps, targets) : null;
   const buffers = new Map<Node, (Tensor | null)[]>();
+  // leaf gradients are summed first, so leaf hooks see the total once, as in PyTorch
+  const leafGrads = new Map<Tensor, Tensor>();
   const route = (t: Tensor, g: Tensor): void => {
     if (!sameShape(g.shape, t.shape)) g = sumTo(g, t.shape);
     if (g.dtype !== t.dtype && isFloating(t.dtype)) g = to(g, t.dtype);
     const node = t.gradFn;
     if (!node) {
-      if (t.requiresGrad) deliver(t, applyHooks(t.leafHooks, g));
+      const prev = leafGrads.get(t);
+      if (t.requiresGrad) leafGrads.set(t, prev ? add(prev, g) : g);
       return;
     }
     let buf = buffers.get(node);
@@ -118,8 +159,9 @@ function run(
     const buf = buffers.get(node);
     buffers.delete(node);
     const inputs = node.inputs;
-    if (buf && buf.some((g) => g !== null)) {
-      if (!node.apply) {
+    const mustApply = needed === null || needed.applied.has(node);
+    if (buf && buf.some((g) => g !== null) && (mustApply || needed.captured.has(node))) {
+      if (mustApply && !node.apply) {
         throw new AutogradError(
           `${op}: trying to backward through the graph a second time (at ${node.name}); its saved ` +
             "tensors were freed after the first backward. Pass { retainGraph: true } to the first call.",
@@ -134,13 +176,14 @@ function run(
           capture?.(node, nr, hooked);
           return hooked;
         });
+        if (!mustApply || !apply) return;
         const inGrads = apply(grads);
         inputs.forEach((t, i) => {
           const g = inGrads[i];
           if (t && g && t.requiresGrad) route(t, g);
         });
       });
-      if (!retainGraph) {
+      if (mustApply && !retainGraph) {
         node.apply = null;
         node.inputs = [];
       }
@@ -153,6 +196,9 @@ function run(
       if (d === 0) ready.push(next);
     }
   }
+  withGradMode(createGraph, () => {
+    for (const [leaf, g] of leafGrads) deliver(leaf, applyHooks(leaf.leafHooks, g));
+  });
 }
 
 /** Accumulates gradients of `roots` into the `.grad` of every leaf that requires grad. */
@@ -203,6 +249,7 @@ export function grad(
     (leaf, g) => ins.forEach((t, i) => t === leaf && accumulate(i, g)),
     (node, nr, g) =>
       ins.forEach((t, i) => t.gradFn === node && t.outputNr === nr && accumulate(i, g)),
+    ins,
   );
   return result.map((g, i) => {
     if (g === null && !options.allowUnused) {

@@ -48,6 +48,46 @@ export type BinaryOp =
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
 /**
+ * Geometry of a 2-D convolution over [N, C, H, W] data, per axis as (height, width). `padding` is
+ * the zero border before the first row/column; the far border is implied by the output size the
+ * ops layer passes (so asymmetric `'same'` padding and `outputPadding` need no extra fields).
+ * Window taps outside the input read zeros.
+ */
+export interface Conv2dParams {
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly groups: number;
+}
+
+/**
+ * Geometry of a 2-D max-pooling window over the planes of an [N, C, H, W] input: per-axis
+ * (height, width) kernel, stride, zero padding and dilation, and the output size the ops layer
+ * computed (ceil mode included).
+ */
+export interface MaxPool2dParams {
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly outSize: readonly [number, number];
+}
+
+/**
+ * Geometry of a 2-D average-pooling window (no dilation) and its divisor, PyTorch's semantics:
+ * the divisor is `divisorOverride` when given, else the window's size clipped to the padded input
+ * (`countIncludePad`) or to the input itself.
+ */
+export interface AvgPool2dParams {
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly outSize: readonly [number, number];
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+}
+
+/**
  * The primitive kernels a backend provides. Every kernel returns a fresh contiguous array (or
  * writes into a view it is given); no kernel keeps memory beyond the call. Operands arrive
  * already broadcast (stride 0 on expanded dims) and cast to a common dtype by the ops layer.
@@ -71,6 +111,32 @@ export interface Backend {
   argReduce(op: "max" | "min", x: View, axis: number): { values: TypedArray; indices: Int32Array };
   /** Batched matrix product: `a` is [B, M, K], `b` is [B, K, N] (any strides); returns [B, M, N]. */
   matmul(a: View, b: View): TypedArray;
+  /**
+   * 2-D cross-correlation of `x` [N, C, H, W] with `weight` [O, C/groups, kh, kw] into an output
+   * of spatial size `outSize`. Shape: [N, O, OH, OW], dtype of `x`.
+   */
+  conv2d(x: View, weight: View, outSize: readonly [number, number], p: Conv2dParams): TypedArray;
+  /**
+   * The adjoint of `conv2d` in its input: `grad` [N, O, OH, OW] through `weight`
+   * [O, C/groups, kh, kw] onto an input of spatial size `inSize` (also the transposed conv).
+   * Shape: [N, C, H, W] with C = weight.shape[1]·groups, dtype of `grad`.
+   */
+  conv2dBackwardInput(
+    grad: View,
+    weight: View,
+    inSize: readonly [number, number],
+    p: Conv2dParams,
+  ): TypedArray;
+  /**
+   * The adjoint of `conv2d` in its weight: input `x` [N, C, H, W] and `grad` [N, O, OH, OW],
+   * summed over the batch. Shape: [O, C/groups, kernelSize[0], kernelSize[1]], dtype of `x`.
+   */
+  conv2dBackwardWeight(
+    x: View,
+    grad: View,
+    kernelSize: readonly [number, number],
+    p: Conv2dParams,
+  ): TypedArray;
   /** `out[..i..] = x[..index[..i..]..]` along `dim`; output has `index.shape`. */
   gather(x: View, dim: number, index: View): TypedArray;
   /** Returns a copy of `x` with `src` added at `index` along `dim` (index and src share a shape). */
@@ -79,4 +145,49 @@ export interface Backend {
   indexSelect(x: View, dim: number, index: View): TypedArray;
   /** Returns a copy of `x` with slices of `src` added at positions `index` along `dim`. */
   indexAdd(x: View, dim: number, index: View, src: View): TypedArray;
+  /**
+   * Max pooling of `x` [N, C, H, W]: the values [N, C, OH, OW] and the argmax of each window as a
+   * flat index `h·W + w` into its input plane (PyTorch's `return_indices`). Ties keep the first
+   * element in row-major window order; a NaN wins.
+   */
+  maxPool2d(x: View, p: MaxPool2dParams): { values: TypedArray; indices: Int32Array };
+  /**
+   * Scatter-add of `grad` [N, C, OH, OW] into zeros of `inputShape` [N, C, H, W] at the plane
+   * positions `indices` (same shape as `grad`): the backward of `maxPool2d`.
+   */
+  maxPool2dBackward(grad: View, indices: View, inputShape: readonly number[]): TypedArray;
+  /** Average pooling of `x` [N, C, H, W] → [N, C, OH, OW]. */
+  avgPool2d(x: View, p: AvgPool2dParams): TypedArray;
+  /** The adjoint of `avgPool2d`: spreads `grad` [N, C, OH, OW] over an input of `inputShape`. */
+  avgPool2dBackward(grad: View, inputShape: readonly number[], p: AvgPool2dParams): TypedArray;
+  /**
+   * Per-channel mean and biased variance of `x` [N, C, ...] over every dim but 1, accumulated in
+   * float64 (two passes).
+   */
+  batchNormStats(x: View): { mean: Float64Array; variance: Float64Array };
+  /**
+   * `(x − mean[c])·invstd[c]·weight[c] + bias[c]` for `x` [N, C, ...]; `mean`, `invstd`, `weight`,
+   * `bias` are [C] (weight/bias `null` = 1/0). Output has `x.dtype`.
+   */
+  batchNormForward(
+    x: View,
+    mean: View,
+    invstd: View,
+    weight: View | null,
+    bias: View | null,
+  ): TypedArray;
+  /**
+   * Gradients of `batchNormForward` for upstream `grad` (shape of `x`). With `training`, `mean`
+   * and `invstd` are the batch statistics of `x` and gradInput includes the paths through them;
+   * otherwise they are constants. gradInput has `x.dtype`; gradWeight and gradBias are [C]
+   * (`Σ grad·x̂` and `Σ grad`) in `x.dtype`.
+   */
+  batchNormBackward(
+    grad: View,
+    x: View,
+    mean: View,
+    invstd: View,
+    weight: View | null,
+    training: boolean,
+  ): { gradInput: TypedArray; gradWeight: TypedArray; gradBias: TypedArray };
 }

@@ -45,7 +45,8 @@ export function matmul(x: Tensor, y: Tensor): Tensor {
       `matmul: inner dimensions do not match: ${fmtShape(x.shape)} @ ${fmtShape(y.shape)} (${K} vs ${K2})`,
     );
   }
-  const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const op = `matmul: batch dimensions of ${fmtShape(x.shape)} @ ${fmtShape(y.shape)}`;
+  const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
   const B = numelOf(batch);
   const a3 = reshape(expand(a, [...batch, M, K]), [B, M, K]);
   const b3 = reshape(expand(b, [...batch, K, N]), [B, K, N]);

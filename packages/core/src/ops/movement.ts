@@ -150,6 +150,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
  * indices count from the end and out-of-range bounds are clamped). A view.
  */
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
+  if (x.dim() === 0) throw new IndexError("slice: cannot be applied to a 0-d tensor");
   const d = normalizeDim("slice", dim, x.dim());
   const size = x.shape[d]!;
   if (!Number.isInteger(step) || step <= 0)
@@ -175,6 +176,7 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 
 /** `length` elements from `start` along `dim` (a view; bounds are checked, not clamped). */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  if (x.dim() === 0) throw new IndexError("narrow: cannot be applied to a 0-d tensor");
   const d = normalizeDim("narrow", dim, x.dim());
   const size = x.shape[d]!;
   const s = start < 0 ? start + size : start;
@@ -194,6 +196,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** The slice at `index` along `dim`, with that dim removed (a view). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (x.dim() === 0) throw new IndexError("select: cannot be applied to a 0-d tensor");
   const d = normalizeDim("select", dim, x.dim());
   const size = x.shape[d]!;
   if (!Number.isInteger(index) || index < -size || index >= size) {

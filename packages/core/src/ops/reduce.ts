@@ -1,5 +1,5 @@
 import { recordOp } from "../autograd/define-op.js";
-import type { ReduceOp } from "../backend/backend.js";
+import type { ReduceOp, View } from "../backend/backend.js";
 import { assertFloating, isFloating } from "../dtype.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { normalizeDim, numelOf } from "../shape.js";
@@ -107,7 +107,9 @@ function extremum(
   }
   const d = normalizeDim(op, dim, x.dim());
   const axes = x.dim() === 0 ? [] : [d];
-  const r = be().argReduce(op, x, axes[0] ?? 0);
+  // a 0-d input reduces as a one-element vector (the kernel needs a real axis)
+  const one: View = { data: x.data, dtype: x.dtype, shape: [1], strides: [1], offset: x.offset };
+  const r = be().argReduce(op, x.dim() === 0 ? one : x, axes[0] ?? 0);
   const kept = keptShape(x, axes);
   const shape = keepdim ? kept : x.shape.filter((_, i) => !axes.includes(i));
   const indices = wrap(r.indices, shape, "int32");

@@ -1,7 +1,7 @@
 import { allocate, type TypedArray } from "../../dtype.js";
 import { numelOf } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
-import { contiguousData, elementOffsets } from "./strided.js";
+import { contiguousData, forEachRow } from "./strided.js";
 
 /**
  * The error function to double precision: its Maclaurin series for |x| < 2.5, and the continued
@@ -78,7 +78,7 @@ export function unary(op: UnaryOp, x: View): TypedArray {
       for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]!);
       break;
     case "relu":
-      for (let i = 0; i < n; i++) o[i] = a[i]! > 0 ? a[i]! : 0;
+      for (let i = 0; i < n; i++) o[i] = a[i]! <= 0 ? 0 : a[i]!; // NaN stays NaN, as in PyTorch
       break;
     case "erf":
       for (let i = 0; i < n; i++) o[i] = erf(a[i]!);
@@ -87,76 +87,105 @@ export function unary(op: UnaryOp, x: View): TypedArray {
   return o;
 }
 
-/** The values of `v` in row-major order, copying only when the view is not contiguous. */
-function values(v: View, n: number): TypedArray {
-  const off = elementOffsets(v);
-  if (!off) return v.data.subarray(v.offset, v.offset + n);
-  const out = new Float64Array(n);
-  const d = v.data;
-  for (let i = 0; i < n; i++) out[i] = d[off[i]!]!;
-  return out;
+/** One output row of `op(a, b)`: `n` elements, operands read with strides `sa`, `sb`. */
+function binaryRow(
+  op: BinaryOp,
+  int: boolean,
+  o: TypedArray,
+  oo: number,
+  a: TypedArray,
+  ao: number,
+  sa: number,
+  b: TypedArray,
+  bo: number,
+  sb: number,
+  n: number,
+): void {
+  switch (op) {
+    case "add":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao]! + b[bo]!;
+      break;
+    case "sub":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao]! - b[bo]!;
+      break;
+    case "mul":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao]! * b[bo]!;
+      break;
+    case "div":
+      // integer division only arises for int32 inputs that the ops layer did not promote
+      if (int)
+        for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = Math.floor(a[ao]! / b[bo]!);
+      else for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao]! / b[bo]!;
+      break;
+    case "pow":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = Math.pow(a[ao]!, b[bo]!);
+      break;
+    case "maximum":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) {
+        const x = a[ao]!;
+        const y = b[bo]!;
+        o[oo + i] = x >= y || Number.isNaN(x) ? x : y;
+      }
+      break;
+    case "minimum":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) {
+        const x = a[ao]!;
+        const y = b[bo]!;
+        o[oo + i] = x <= y || Number.isNaN(x) ? x : y;
+      }
+      break;
+    case "eq":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao] === b[bo] ? 1 : 0;
+      break;
+    case "ne":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao] !== b[bo] ? 1 : 0;
+      break;
+    case "lt":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao]! < b[bo]! ? 1 : 0;
+      break;
+    case "le":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao]! <= b[bo]! ? 1 : 0;
+      break;
+    case "gt":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao]! > b[bo]! ? 1 : 0;
+      break;
+    case "ge":
+      for (let i = 0; i < n; i++, ao += sa, bo += sb) o[oo + i] = a[ao]! >= b[bo]! ? 1 : 0;
+      break;
+  }
 }
 
-/** Elementwise binary kernel; `a` and `b` have the same shape and dtype. */
+/** Elementwise binary kernel; `a` and `b` have the same shape and dtype (any strides). */
 export function binary(op: BinaryOp, a: View, b: View): TypedArray {
   const n = numelOf(a.shape);
   const isCmp =
     op === "eq" || op === "ne" || op === "lt" || op === "le" || op === "gt" || op === "ge";
   const o = allocate(isCmp ? "bool" : a.dtype, n);
-  const ad = values(a, n);
-  const bd = values(b, n);
-  switch (op) {
-    case "add":
-      for (let i = 0; i < n; i++) o[i] = ad[i]! + bd[i]!;
-      break;
-    case "sub":
-      for (let i = 0; i < n; i++) o[i] = ad[i]! - bd[i]!;
-      break;
-    case "mul":
-      for (let i = 0; i < n; i++) o[i] = ad[i]! * bd[i]!;
-      break;
-    case "div":
-      if (a.dtype === "int32") for (let i = 0; i < n; i++) o[i] = Math.floor(ad[i]! / bd[i]!);
-      else for (let i = 0; i < n; i++) o[i] = ad[i]! / bd[i]!;
-      break;
-    case "pow":
-      for (let i = 0; i < n; i++) o[i] = Math.pow(ad[i]!, bd[i]!);
-      break;
-    case "maximum":
-      for (let i = 0; i < n; i++) o[i] = ad[i]! >= bd[i]! || Number.isNaN(ad[i]!) ? ad[i]! : bd[i]!;
-      break;
-    case "minimum":
-      for (let i = 0; i < n; i++) o[i] = ad[i]! <= bd[i]! || Number.isNaN(ad[i]!) ? ad[i]! : bd[i]!;
-      break;
-    case "eq":
-      for (let i = 0; i < n; i++) o[i] = ad[i] === bd[i] ? 1 : 0;
-      break;
-    case "ne":
-      for (let i = 0; i < n; i++) o[i] = ad[i] !== bd[i] ? 1 : 0;
-      break;
-    case "lt":
-      for (let i = 0; i < n; i++) o[i] = ad[i]! < bd[i]! ? 1 : 0;
-      break;
-    case "le":
-      for (let i = 0; i < n; i++) o[i] = ad[i]! <= bd[i]! ? 1 : 0;
-      break;
-    case "gt":
-      for (let i = 0; i < n; i++) o[i] = ad[i]! > bd[i]! ? 1 : 0;
-      break;
-    case "ge":
-      for (let i = 0; i < n; i++) o[i] = ad[i]! >= bd[i]! ? 1 : 0;
-      break;
-  }
+  const int = a.dtype === "int32";
+  let at = 0;
+  forEachRow(a.shape, [a.strides, b.strides], [a.offset, b.offset], (offs, len, inner) => {
+    binaryRow(op, int, o, at, a.data, offs[0]!, inner[0]!, b.data, offs[1]!, inner[1]!, len);
+    at += len;
+  });
   return o;
 }
 
-/** `cond ? a : b` elementwise. */
+/** `cond ? a : b` elementwise (any strides). */
 export function where(cond: View, a: View, b: View): TypedArray {
-  const n = numelOf(a.shape);
-  const o = allocate(a.dtype, n);
-  const c = contiguousData(cond);
-  const ad = contiguousData(a);
-  const bd = contiguousData(b);
-  for (let i = 0; i < n; i++) o[i] = c[i] ? ad[i]! : bd[i]!;
+  const o = allocate(a.dtype, numelOf(a.shape));
+  const [c, ad, bd] = [cond.data, a.data, b.data];
+  let at = 0;
+  forEachRow(
+    a.shape,
+    [cond.strides, a.strides, b.strides],
+    [cond.offset, a.offset, b.offset],
+    (offs, len, inner) => {
+      let [pc, pa, pb] = offs as [number, number, number];
+      const [sc, sa, sb] = inner as [number, number, number];
+      for (let i = 0; i < len; i++, pc += sc, pa += sa, pb += sb)
+        o[at + i] = c[pc] ? ad[pa]! : bd[pb]!;
+      at += len;
+    },
+  );
   return o;
 }

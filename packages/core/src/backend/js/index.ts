@@ -1,16 +1,20 @@
 import type { Backend, View } from "../backend.js";
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.js";
 import { binary, unary, where } from "./elementwise.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
 import { matmul } from "./matmul.js";
+import { batchNormBackward, batchNormForward, batchNormStats } from "./norm.js";
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool.js";
 import { argReduce, reduce } from "./reduce.js";
-import { contiguousCopy, contiguousData, elementOffsets } from "./strided.js";
+import { contiguousCopy, forEachRow } from "./strided.js";
 
 function assign(dst: View, src: View): void {
-  const s = contiguousData(src);
-  const offs = elementOffsets(dst);
-  const d = dst.data;
-  if (offs) for (let i = 0; i < s.length; i++) d[offs[i]!] = s[i]!;
-  else (d as Float64Array).set(s as Float64Array, dst.offset);
+  const [d, s] = [dst.data, src.data];
+  forEachRow(dst.shape, [dst.strides, src.strides], [dst.offset, src.offset], (offs, n, inner) => {
+    let [pd, ps] = offs as [number, number];
+    const [sd, ss] = inner as [number, number];
+    for (let i = 0; i < n; i++, pd += sd, ps += ss) d[pd] = s[ps]!;
+  });
 }
 
 /**
@@ -27,8 +31,18 @@ export const jsBackend: Backend = {
   reduce,
   argReduce,
   matmul,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
   gather,
   scatterAdd,
   indexSelect,
   indexAdd,
+  maxPool2d,
+  maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  batchNormStats,
+  batchNormForward,
+  batchNormBackward,
 };

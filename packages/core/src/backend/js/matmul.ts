@@ -1,29 +1,39 @@
 import { allocate, type TypedArray } from "../../dtype.js";
 import type { View } from "../backend.js";
-import { contiguousData } from "./strided.js";
+import { gemm } from "./gemm.js";
 
-/** Batched [B, M, K] × [B, K, N] → [B, M, N]; i-k-j order so the inner loop streams rows. */
+/**
+ * Batched [B, M, K] × [B, K, N] → [B, M, N] through the blocked {@link gemm}, reading both
+ * operands through their strides (transposed and broadcast views need no copy). Accumulates in
+ * float64; float64 output is written in place, other dtypes are converted once at the end.
+ */
 export function matmul(a: View, b: View): TypedArray {
   const [B, M, K] = a.shape as [number, number, number];
   const N = b.shape[2]!;
-  const A = contiguousData(a);
-  const Bm = contiguousData(b);
   const out = allocate(a.dtype, B * M * N);
-  const row = new Float64Array(N);
+  const c = out instanceof Float64Array ? out : new Float64Array(B * M * N);
   for (let bt = 0; bt < B; bt++) {
-    const ao = bt * M * K;
-    const bo = bt * K * N;
-    const oo = bt * M * N;
-    for (let i = 0; i < M; i++) {
-      row.fill(0);
-      for (let k = 0; k < K; k++) {
-        const av = A[ao + i * K + k]!;
-        if (av === 0) continue;
-        const bRow = bo + k * N;
-        for (let j = 0; j < N; j++) row[j]! += av * Bm[bRow + j]!;
-      }
-      for (let j = 0; j < N; j++) out[oo + i * N + j] = row[j]!;
-    }
+    gemm(
+      M,
+      N,
+      K,
+      {
+        data: a.data,
+        offset: a.offset + bt * a.strides[0]!,
+        rowStride: a.strides[1]!,
+        colStride: a.strides[2]!,
+      },
+      {
+        data: b.data,
+        offset: b.offset + bt * b.strides[0]!,
+        rowStride: b.strides[1]!,
+        colStride: b.strides[2]!,
+      },
+      c,
+      bt * M * N,
+      N,
+    );
   }
+  if (c !== out) out.set(c);
   return out;
 }
