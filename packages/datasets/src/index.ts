@@ -1,6 +1,8 @@
 /**
  * `@tsgrad/datasets`: data files for tsgrad. IDX parsing (the MNIST format, gzipped or raw),
- * MNIST and Fashion-MNIST with a predictable search path and a verified, atomic `download()`.
+ * MNIST and Fashion-MNIST with a predictable search path and a verified, atomic `download()`;
+ * `Dataset`, `TensorDataset`, `Subset`, `randomSplit`, a synchronous batched `DataLoader`, and
+ * image transforms (`Normalize`, `Compose`).
  *
  * @packageDocumentation
  */
@@ -32,10 +34,16 @@ export {
   type FetchResponseLike,
   type FileChecksum,
 } from "./download.js";
+export { MNIST, type MNISTOptions, type MNISTResources, type MNISTSample } from "./mnist.js";
+export { FashionMNIST } from "./fashion-mnist.js";
+export { collate, fetchBatch, type Collated, type DatasetLike } from "./collate.js";
+export { Dataset, Subset, TensorDataset, randomSplit } from "./dataset.js";
+export { DataLoader, type DataLoaderOptions } from "./data-loader.js";
 export {
-  FashionMNIST,
-  MNIST,
-  type MNISTOptions,
-  type MNISTResources,
-  type MNISTSample,
-} from "./mnist.js";
+  Compose,
+  Normalize,
+  applyTransform,
+  isBatched,
+  type Transform,
+  type TransformLike,
+} from "./transforms.js";

@@ -1,7 +1,11 @@
-import { DataError, IndexError } from "./errors.js";
+import { fromTypedArray, stack, type Tensor } from "@tsgrad/core";
+import { DataError } from "./errors.js";
+import { Dataset, checkIndex } from "./dataset.js";
 import { downloadFiles, type DownloadOptions, type FileChecksum } from "./download.js";
 import { readIdxFile } from "./idx.js";
 import { cacheDir, dataSearchDirs, findDataFiles } from "./locate.js";
+import { uint8ImagesToTensor } from "./uint8-images.js";
+import { applyTransform, isBatched, type TransformLike } from "./transforms.js";
 
 /** Options for `new MNIST(...)` and `new FashionMNIST(...)`. */
 export interface MNISTOptions {
@@ -14,9 +18,11 @@ export interface MNISTOptions {
   train?: boolean;
   /** Bound on each decompressed file, in bytes (default 256 MiB). */
   maxDecompressedBytes?: number;
+  /** Applied to each image tensor `get` returns, and per batch by `getBatch` when batched. */
+  transform?: TransformLike;
 }
 
-/** One example: a view of its pixels and its class index. */
+/** One example as stored (see `raw`): a view of its uint8 pixels and its class index. */
 export interface MNISTSample {
   /** `rows * cols` uint8 pixels (0 = background), row-major; a view, not a copy. Shape: `[28, 28]`. */
   image: Uint8Array;
@@ -46,18 +52,21 @@ const ALL_GZ = [...FILES.train, ...FILES.test].map((base) => `${base}.gz`);
 /**
  * The MNIST handwritten digits: 60,000 training and 10,000 test 28×28 grayscale images, labels
  * 0–9. Loads synchronously from the first directory that holds the split's two IDX files (see
- * {@link dataSearchDirs}); pixels stay uint8 in memory (47 MB for the training split).
+ * {@link dataSearchDirs}); pixels stay uint8 in memory (47 MB for the training split) and become
+ * float32 in [0, 1] (`pixel / 255`, torchvision's `ToTensor`) only when read through `get` or
+ * `getBatch`, the fast path `DataLoader` uses.
  *
- * Shape: `images` is `[N, 28, 28]` flattened (`N * 784` bytes); `labels` is `[N]`.
+ * Shape: `images` is `[N, 28, 28]` flattened (`N * 784` bytes); `labels` is `[N]`; `get(i)` gives
+ * `[image [1, 28, 28], label]`.
  *
  * @example
  * ```ts
  * await MNIST.download(); // once, into ~/.cache/tsgrad/mnist
  * const train = new MNIST({ train: true });
- * const { image, label } = train.get(0);
+ * const [image, label] = train.get(0); // image: float32 [1, 28, 28] in [0, 1]
  * ```
  */
-export class MNIST {
+export class MNIST extends Dataset<[Tensor, number]> {
   /** Class names indexed by label, as in torchvision: `"0 - zero"` ... `"9 - nine"`. */
   static readonly classes: readonly string[] = [
     "0 - zero",
@@ -99,6 +108,8 @@ export class MNIST {
   readonly imageShape: [number, number, number];
   /** The files this split was loaded from. */
   readonly files: { images: string; labels: string };
+  /** The image transform from the options, if any. */
+  readonly transform: TransformLike | undefined;
 
   /**
    * Loads one split synchronously.
@@ -108,6 +119,7 @@ export class MNIST {
    *   a label outside `classes`.
    */
   constructor(options: MNISTOptions = {}) {
+    super();
     const cls = new.target as typeof MNIST;
     const name = cls.name;
     this.train = options.train ?? true;
@@ -142,6 +154,7 @@ export class MNIST {
     this.length = count;
     this.imageShape = [1, rows, cols];
     this.files = { images: imagePath, labels: labelPath };
+    this.transform = options.transform;
   }
 
   /** Class names indexed by label (the class's static `classes`). */
@@ -150,16 +163,47 @@ export class MNIST {
   }
 
   /**
-   * Example `index`: a view of its pixels (no copy) and its label.
+   * Example `index` as a tensor: `[image, label]`, the image float32 in [0, 1] (`pixel / 255`)
+   * with `transform` applied. Shape: image `[1, 28, 28]` (before the transform).
    *
    * @throws {IndexError} when `index` is not an integer in `[0, length)`.
    */
-  get(index: number): MNISTSample {
-    if (!Number.isInteger(index) || index < 0 || index >= this.length) {
-      throw new IndexError(
-        `${this.constructor.name}.get: index ${index} is out of range for ${this.length} examples`,
-      );
+  get(index: number): [Tensor, number] {
+    checkIndex(`${this.constructor.name}.get`, index, this.length);
+    const image = uint8ImagesToTensor(this.images, this.imageShape, [index]).view(this.imageShape);
+    const label = this.labels[index] ?? 0;
+    return [this.transform === undefined ? image : applyTransform(this.transform, image), label];
+  }
+
+  /**
+   * Examples `indices`, batched straight from the uint8 pixels (no tensor per example):
+   * `[images, labels]`, equal to stacking `get(i)` for each index. A batched transform is applied
+   * once to the whole batch, any other one image by image.
+   *
+   * Shape: images `[B, 1, 28, 28]` float32 (before the transform), labels `[B]` int32.
+   *
+   * @throws {IndexError} when an index is out of range.
+   */
+  override getBatch(indices: Int32Array): [Tensor, Tensor] {
+    const op = `${this.constructor.name}.getBatch`;
+    for (const index of indices) checkIndex(op, index, this.length);
+    const images = uint8ImagesToTensor(this.images, this.imageShape, indices);
+    const labels = fromTypedArray(Int32Array.from(indices, (i) => this.labels[i] ?? 0));
+    const t = this.transform;
+    if (t === undefined || isBatched(t)) {
+      return [t === undefined ? images : applyTransform(t, images), labels];
     }
+    const each = Array.from(indices, (_, b) => applyTransform(t, images.select(0, b)));
+    return [stack(each, 0), labels];
+  }
+
+  /**
+   * Example `index` as stored: a view of its uint8 pixels (no copy) and its label.
+   *
+   * @throws {IndexError} when `index` is not an integer in `[0, length)`.
+   */
+  raw(index: number): MNISTSample {
+    checkIndex(`${this.constructor.name}.raw`, index, this.length);
     const pixels = this.imageShape[1] * this.imageShape[2];
     return {
       image: this.images.subarray(index * pixels, (index + 1) * pixels),
@@ -191,60 +235,6 @@ export class MNIST {
     );
     return dest;
   }
-}
-
-/**
- * Fashion-MNIST (Zalando): 60,000 training and 10,000 test 28×28 grayscale images of clothing in
- * 10 classes, a drop-in replacement for {@link MNIST} with the same file names and format.
- * Debian's `dataset-fashion-mnist` package installs it where this class looks by default.
- *
- * Shape: `images` is `[N, 28, 28]` flattened (`N * 784` bytes); `labels` is `[N]`.
- *
- * @example
- * ```ts
- * const test = new FashionMNIST({ train: false });
- * console.log(test.length, FashionMNIST.classes[test.get(0).label]); // 10000 "Ankle boot"
- * ```
- */
-export class FashionMNIST extends MNIST {
-  /** Class names indexed by label. */
-  static override readonly classes: readonly string[] = [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-  ];
-
-  /** Where the dataset lives and how to fetch and verify it (MD5s and content SHA-256s). */
-  static override readonly resources: MNISTResources = {
-    dirName: "fashion-mnist",
-    mirrors: ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
-    checksums: {
-      "train-images-idx3-ubyte.gz": {
-        md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-        sha256: "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
-      },
-      "train-labels-idx1-ubyte.gz": {
-        md5: "25c81989df183df01b3e8a0aad5dffbe",
-        sha256: "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
-      },
-      "t10k-images-idx3-ubyte.gz": {
-        md5: "bef4ecab320f06d8554ea6380940ec79",
-        sha256: "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
-      },
-      "t10k-labels-idx1-ubyte.gz": {
-        md5: "bb300cfdad3c16e7a12a480ee83cd310",
-        sha256: "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
-      },
-    },
-    aptPackage: "dataset-fashion-mnist",
-  };
 }
 
 function notFoundMessage(

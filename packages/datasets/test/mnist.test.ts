@@ -82,10 +82,17 @@ describe("MNIST / FashionMNIST from generated files", () => {
     expect(ds.labels).toEqual(split.classes);
     expect(ds.files).toEqual(files);
     expect(ds.classes).toBe(MNIST.classes);
-    const sample = ds.get(3);
+    const sample = ds.raw(3);
     expect(sample.label).toBe(split.classes[3]);
     expect(sample.image).toEqual(split.pixels.subarray(3 * 784, 4 * 784));
     expect(sample.image.buffer).toBe(ds.images.buffer);
+    const [image, label] = ds.get(3);
+    expect(label).toBe(split.classes[3]);
+    expect(image.shape).toEqual([1, 28, 28]);
+    expect(image.dtype).toBe("float32");
+    expect(Array.from(image.dataSync())).toEqual(
+      Array.from(sample.image, (v) => Math.fround(v / 255)),
+    );
   });
 
   it("loads the test split from gz files in <root>/fashion-mnist", () => {
@@ -113,21 +120,24 @@ describe("MNIST / FashionMNIST from generated files", () => {
     expect(new MNIST().files.images).toBe(join(data, "mnist", "train-images-idx3-ubyte"));
   });
 
-  it("keeps the image size from the file in imageShape and get()", () => {
+  it("keeps the image size from the file in imageShape, raw() and get()", () => {
     const root = tempDir();
     writeSplit(root, "train", makeSplit(2, { rows: 3, cols: 4 }));
     const ds = new MNIST({ root });
     expect(ds.imageShape).toEqual([1, 3, 4]);
-    expect(ds.get(1).image.length).toBe(12);
+    expect(ds.raw(1).image.length).toBe(12);
+    expect(ds.get(1)[0].shape).toEqual([1, 3, 4]);
   });
 
-  it("rejects bad indices in get()", () => {
+  it("rejects bad indices in get() and raw()", () => {
     const root = tempDir();
     writeSplit(root, "train", makeSplit(2));
     const ds = new MNIST({ root });
-    expect(() => ds.get(2)).toThrow(/MNIST\.get: index 2 is out of range for 2 examples/);
+    expect(() => ds.get(2)).toThrow(/MNIST\.get: index 2 is out of range for 2 items/);
     expect(() => ds.get(-1)).toThrow(IndexError);
     expect(() => ds.get(0.5)).toThrow(IndexError);
+    expect(() => ds.raw(2)).toThrow(/MNIST\.raw: index 2 is out of range for 2 items/);
+    expect(() => ds.raw(-1)).toThrow(IndexError);
   });
 
   it("rejects an image/label count mismatch, naming both files", () => {
