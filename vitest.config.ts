@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "examples/test/**/*.test.ts"],
     testTimeout: 120_000,
     pool: "forks",
+    // memory tests call gc() between iterations to check that memoryStats() stays bounded
+    execArgv: ["--expose-gc"],
   },
 });

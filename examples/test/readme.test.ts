@@ -18,7 +18,10 @@ describe("README code blocks run as written", () => {
       try {
         const file = join(dir, `block-${i + 1}.ts`);
         writeFileSync(file, code);
-        const run = spawnSync(process.execPath, ["--import", "tsx", file], { cwd: root, encoding: "utf8" });
+        const run = spawnSync(process.execPath, ["--import", "tsx", file], {
+          cwd: root,
+          encoding: "utf8",
+        });
         expect(run.stderr).toBe("");
         expect(run.status).toBe(0);
       } finally {
