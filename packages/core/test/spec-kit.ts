@@ -63,7 +63,13 @@ export interface ValueOptions {
 /** Doubles in [lo, hi], pushed at least `margin` away from each point of `awayFrom`. */
 export function values(lo: number, hi: number, o: ValueOptions = {}): fc.Arbitrary<number> {
   const margin = o.margin ?? 0.1;
-  return fc.double({ min: lo, max: hi, noNaN: true }).map((v) => {
+  // fc.double alone favours edge values (bounds, 0, tiny magnitudes); mostly draw uniformly
+  const steps = 1 << 24;
+  const uniform = fc
+    .noBias(fc.integer({ min: 0, max: steps }))
+    .map((i) => lo + ((hi - lo) * i) / steps);
+  const edgy = fc.double({ min: lo, max: hi, noNaN: true });
+  return fc.oneof({ arbitrary: uniform, weight: 4 }, { arbitrary: edgy, weight: 1 }).map((v) => {
     let out = v === 0 ? 0 : v; // no -0
     for (const k of o.awayFrom ?? []) {
       if (Math.abs(out - k) < margin) out = out >= k ? k + margin : k - margin;
