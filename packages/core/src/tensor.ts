@@ -15,6 +15,7 @@ import * as I from "./ops/indexing.js";
 import * as C from "./ops/cast.js";
 import * as P from "./ops/inplace.js";
 import { matmul } from "./ops/matmul.js";
+import * as A from "./ops/activation.js";
 
 /** A tensor or a JS number (numbers broadcast and take the tensor's dtype). */
 export type TensorLike = Tensor | number;
@@ -343,6 +344,15 @@ export class Tensor implements View {
   }
   clamp(min?: number | null, max?: number | null): Tensor {
     return U.clamp(this, min, max);
+  }
+
+  /** Softmax along `dim` (numerically stable). */
+  softmax(dim: number): Tensor {
+    return A.softmax(this, dim);
+  }
+  /** Log-softmax along `dim` (numerically stable). */
+  logSoftmax(dim: number): Tensor {
+    return A.logSoftmax(this, dim);
   }
 
   // ---- reductions -----------------------------------------------------------------------------

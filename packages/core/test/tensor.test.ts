@@ -340,3 +340,20 @@ describe("views and versions", () => {
     expect(w.storage.version).toBe(0);
   });
 });
+
+describe("activation methods", () => {
+  it("x.softmax(dim) and x.logSoftmax(dim) match exp/normalise and stay finite for large logits", () => {
+    const x = tensor([
+      [1, 2, 3],
+      [1e4, 0, -1e4],
+    ]);
+    const p = x.softmax(1).toArray() as number[][];
+    const e = [1, 2, 3].map((v) => Math.exp(v - 3));
+    const z = e.reduce((a, b) => a + b, 0);
+    p[0]!.forEach((v, i) => expect(v).toBeCloseTo(e[i]! / z, 6));
+    expect(p[1]).toEqual([1, 0, 0]);
+    const logp = x.logSoftmax(1).toArray() as number[][];
+    logp[0]!.forEach((v, i) => expect(v).toBeCloseTo(i + 1 - 3 - Math.log(z), 5));
+    expect(logp[1]).toEqual([0, -1e4, -2e4]);
+  });
+});
