@@ -79,6 +79,7 @@ export {
   ge,
   where,
   logicalAnd,
+  logicalNot,
 } from "./ops/binary.js";
 export {
   neg,

@@ -11,6 +11,7 @@ import {
   tensor,
   where,
   zeros,
+  logicalNot,
 } from "../src/index.js";
 
 type ErrorClass = new (message: string) => TsgradError;
@@ -278,5 +279,44 @@ describe("autograd errors", () => {
       ValueError,
       "item: only one-element tensors can be converted, got shape [2]",
     );
+  });
+});
+
+describe("dtype rules PyTorch enforces", () => {
+  it("bool tensors cannot be subtracted or negated; logicalNot inverts a mask", () => {
+    const mask = tensor([true, false]);
+    expectError(
+      () => mask.sub(mask),
+      DTypeError,
+      /^sub: subtraction of bool tensors \(shapes \[2\] and \[2\]\)/,
+    );
+    expectError(() => mask.neg(), DTypeError, /^neg: negation of a bool tensor \(shape \[2\]\)/);
+    const inv = logicalNot(mask);
+    expect(inv.dtype).toBe("bool");
+    expect(inv.toArray()).toEqual([false, true]);
+  });
+
+  it("integer tensors cannot be raised to negative integer powers", () => {
+    const base = tensor(new Int32Array([2, 3]));
+    expectError(
+      () => base.pow(-1),
+      ValueError,
+      /^pow: integers to negative integer powers are not allowed/,
+    );
+    expect(base.pow(2).toArray()).toEqual([4, 9]);
+    expect(base.float().pow(-1).toArray()).toEqual([0.5, Math.fround(1 / 3)]);
+  });
+});
+
+describe("index ops on 0-d inputs", () => {
+  it("indexSelect and indexAdd treat a 0-d input as one element and keep it 0-d", () => {
+    const x = tensor(5);
+    const picked = x.indexSelect(0, idx([0]));
+    expect(picked.shape).toEqual([]);
+    expect(picked.item()).toBe(5);
+    const added = x.indexAdd(0, idx([0]), tensor(2), 3);
+    expect(added.shape).toEqual([]);
+    expect(added.item()).toBe(11);
+    expectError(() => x.indexSelect(0, idx([1])), IndexError, /out of range/);
   });
 });

@@ -1,6 +1,7 @@
 import { recordOp } from "../autograd/define-op.js";
 import type { BinaryOp } from "../backend/backend.js";
 import { isFloating, promoteTypes } from "../dtype.js";
+import { DTypeError, ValueError, fmtShape } from "../errors.js";
 import { broadcastShapes } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { to } from "./cast.js";
@@ -35,6 +36,11 @@ export function add(x: TensorLike, y: TensorLike, alpha = 1): Tensor {
 /** `x − alpha·y`, broadcasting. */
 export function sub(x: TensorLike, y: TensorLike, alpha = 1): Tensor {
   const [a, b] = operands(x, y);
+  if (a.dtype === "bool") {
+    throw new DTypeError(
+      `sub: subtraction of bool tensors (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}) is not supported; to invert a mask use logicalNot or where`,
+    );
+  }
   const out = kernel("sub", a, alpha === 1 ? b : kernel("mul", b, asTensor(alpha, b)));
   return recordOp("sub", [a, b], out, (g) => [g, mul(g, -alpha)]);
 }
@@ -61,6 +67,11 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
 /** `x ** y` elementwise, broadcasting. */
 export function pow(x: TensorLike, y: TensorLike): Tensor {
   const [a, b] = operands(x, y);
+  if (a.dtype === "int32" && b.dataSync().some((v) => v < 0)) {
+    throw new ValueError(
+      `pow: integers to negative integer powers are not allowed (base ${fmtShape(a.shape)} int32); cast the base to float first`,
+    );
+  }
   // d/da aᵇ = b·aᵇ⁻¹;  d/db aᵇ = aᵇ·ln a (0 where a = 0 and b ≥ 0, as in PyTorch)
   return recordOp("pow", [a, b], kernel("pow", a, b), (g, c) => {
     const [ai, bi] = [c.input(0), c.input(1)];
@@ -116,6 +127,11 @@ export const le = (x: TensorLike, y: TensorLike): Tensor => compare("le", x, y);
 export const gt = (x: TensorLike, y: TensorLike): Tensor => compare("gt", x, y);
 /** `x >= y` elementwise (bool). */
 export const ge = (x: TensorLike, y: TensorLike): Tensor => compare("ge", x, y);
+
+/** Elementwise logical not: true where `x` is zero (or false). Returns bool. */
+export function logicalNot(x: Tensor): Tensor {
+  return eq(x, 0);
+}
 
 /** Elementwise logical and of two bool (or 0/1) tensors. */
 export function logicalAnd(x: Tensor, y: Tensor): Tensor {

@@ -6,7 +6,7 @@ import type { Tensor } from "../tensor.js";
 import { mul } from "./binary.js";
 import { to } from "./cast.js";
 import { be, wrap } from "./helpers.js";
-import { narrow, unsqueeze } from "./movement.js";
+import { narrow, reshape, unsqueeze } from "./movement.js";
 import { full, zeros } from "../creation.js";
 
 /** Checks an index tensor's dtype and that every entry lies in [0, size) (negatives wrap). */
@@ -72,6 +72,8 @@ function check1d(op: string, index: Tensor): void {
 /** Entries `index` (1-D int32) of `x` along `dim`. Shape: x.shape with dim resized to index.numel(). */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim("indexSelect", dim, x.dim());
+  // a 0-d input acts as a 1-element vector, and the result stays 0-d (PyTorch)
+  if (x.dim() === 0) return reshape(indexSelect(reshape(x, [1]), 0, index), []);
   check1d("indexSelect", index);
   const idx = checkIndex("indexSelect", index, x.shape[d]!, d, x);
   const shape = [...x.shape];
@@ -85,6 +87,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 /** A copy of `x` with `alpha·source` added at rows `index` along `dim`. */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
   const d = normalizeDim("indexAdd", dim, x.dim());
+  if (x.dim() === 0)
+    return reshape(indexAdd(reshape(x, [1]), 0, index, reshape(source, [-1]), alpha), []);
   check1d("indexAdd", index);
   const want = [...x.shape];
   want[d] = index.numel();

@@ -1,7 +1,7 @@
 import { recordOp, type BackwardRule } from "../autograd/define-op.js";
 import type { UnaryOp } from "../backend/backend.js";
 import { assertFloating } from "../dtype.js";
-import { ValueError } from "../errors.js";
+import { DTypeError, ValueError, fmtShape } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import { div, ge, gt, le, logicalAnd, lt, mul, sub, where } from "./binary.js";
 import { be, wrap } from "./helpers.js";
@@ -12,7 +12,14 @@ function unaryOp(op: UnaryOp, x: Tensor, rule: BackwardRule, floatOnly = true): 
 }
 
 /** −x. */
-export const neg = (x: Tensor): Tensor => unaryOp("neg", x, (g) => [neg(g)], false);
+export const neg = (x: Tensor): Tensor => {
+  if (x.dtype === "bool") {
+    throw new DTypeError(
+      `neg: negation of a bool tensor (shape ${fmtShape(x.shape)}) is not supported; use logicalNot`,
+    );
+  }
+  return unaryOp("neg", x, (g) => [neg(g)], false);
+};
 /** eˣ. */
 export const exp = (x: Tensor): Tensor => unaryOp("exp", x, (g, c) => [mul(g, c.out())]); // d eˣ = eˣ
 /** Natural logarithm. */
