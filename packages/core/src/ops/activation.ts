@@ -30,7 +30,7 @@ export function softplusExact(x: Tensor): Tensor {
 /**
  * Leaky ReLU: `x` where x > 0, `negativeSlope·x` elsewhere (PyTorch's `F.leaky_relu`).
  * NOTE: the gradient at exactly 0 is `negativeSlope`, as in PyTorch.
- * Shape: any; output has the input's shape.
+ * Shape: (*) → (*), the input's shape.
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   assertFloating("leakyRelu", x.dtype);
@@ -39,7 +39,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 
 /**
  * ELU: `x` where x > 0, `alpha·(eˣ − 1)` elsewhere (PyTorch's `F.elu`). The gradient at 0 is
- * `alpha`, as in PyTorch. Shape: any; output has the input's shape.
+ * `alpha`, as in PyTorch. Shape: (*) → (*), the input's shape.
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
   assertFloating("elu", x.dtype);
@@ -57,7 +57,7 @@ export interface GeluOptions {
 
 /**
  * GELU, `x·Φ(x)` (PyTorch's `F.gelu`): exact `½x(1 + erf(x/√2))`, or with `approximate: 'tanh'`
- * `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`. Shape: any; output has the input's shape.
+ * `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`. Shape: (*) → (*), the input's shape.
  */
 export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   assertFloating("gelu", x.dtype);
@@ -72,7 +72,7 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   return mul(mul(x, 0.5), add(tanh(inner), 1));
 }
 
-/** SiLU (swish): `x·σ(x)` (PyTorch's `F.silu`). Shape: any; output has the input's shape. */
+/** SiLU (swish): `x·σ(x)` (PyTorch's `F.silu`). Shape: (*) → (*), the input's shape. */
 export function silu(x: Tensor): Tensor {
   assertFloating("silu", x.dtype);
   return mul(x, sigmoid(x));
@@ -89,7 +89,7 @@ export interface SoftplusOptions {
 /**
  * Softplus `log(1 + e^(βx))/β` (PyTorch's `F.softplus`), and `x` itself where `βx > threshold`.
  * Accurate for very negative inputs too (`softplus(-50) ≈ 1.9e-22`, not 0).
- * Shape: any; output has the input's shape.
+ * Shape: (*) → (*), the input's shape.
  */
 export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   assertFloating("softplus", x.dtype);
@@ -112,7 +112,7 @@ function shifted(op: string, x: Tensor, dim: number): Tensor {
 
 /**
  * `eˣ / Σ eˣ` along `dim` (PyTorch's `F.softmax`), computed with the row maximum subtracted so
- * large logits do not overflow. Shape: any; output has the input's shape.
+ * large logits do not overflow. Shape: (*) → (*), the input's shape.
  */
 export function softmax(x: Tensor, dim: number): Tensor {
   const e = exp(shifted("softmax", x, dim));
@@ -122,7 +122,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
 /**
  * `log(softmax(x))` along `dim` (PyTorch's `F.log_softmax`), computed as
  * `(x − m) − log Σ e^(x − m)` with the row maximum `m` detached: finite and accurate for logits
- * of any magnitude (1e4 included, in float32 too). Shape: any; output has the input's shape.
+ * of any magnitude (1e4 included, in float32 too). Shape: (*) → (*), the input's shape.
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const z = shifted("logSoftmax", x, dim);

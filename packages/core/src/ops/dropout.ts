@@ -17,7 +17,7 @@ export interface DropoutOptions {
  * probability `p` and scales the survivors by `1/(1 − p)`, so the expected value is unchanged;
  * the mask comes from the seeded generator, so runs are reproducible. Returns `x` itself when
  * `training` is false or `p = 0`; `p = 1` gives zeros (`x·0`). The gradient is the same mask.
- * Shape: any; output has the input's shape.
+ * Shape: (*) → (*), the input's shape.
  */
 export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) {

@@ -7,7 +7,7 @@ import { pyFloat } from "../repr.js";
  * Dropout (PyTorch's `nn.Dropout`): in training mode zeroes each element with probability `p`
  * and scales the rest by 1/(1 − p); in eval mode returns the input. The mask is drawn from
  * `options.generator` (default: the one `manualSeed` seeds).
- * Shape: any; output has the input's shape.
+ * Shape: (*) → (*), the input's shape.
  */
 export class Dropout extends Module {
   readonly #generator: Generator | undefined;

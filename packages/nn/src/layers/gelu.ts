@@ -4,7 +4,7 @@ import { Module } from "../module.js";
 
 /**
  * Gaussian error linear unit `x·Φ(x)` (PyTorch's `nn.GELU`): exact by default, or the tanh
- * approximation with `{ approximate: 'tanh' }`. Shape: any; output has the input's shape.
+ * approximation with `{ approximate: 'tanh' }`. Shape: (*) → (*), the input's shape.
  */
 export class GELU extends Module {
   /** `'none'` (exact, with erf) or `'tanh'`. */

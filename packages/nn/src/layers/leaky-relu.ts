@@ -5,7 +5,7 @@ import { pyFloat } from "../repr.js";
 
 /**
  * `x` where x > 0, `negativeSlope·x` elsewhere (PyTorch's `nn.LeakyReLU`, default slope 0.01).
- * Shape: any; output has the input's shape.
+ * Shape: (*) → (*), the input's shape.
  */
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {

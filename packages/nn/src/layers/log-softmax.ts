@@ -4,7 +4,7 @@ import { Module } from "../module.js";
 
 /**
  * `log(softmax(x))` along `dim` (PyTorch's `nn.LogSoftmax`), computed stably. `dim` is required.
- * Shape: any; output has the input's shape.
+ * Shape: (*) → (*), the input's shape.
  */
 export class LogSoftmax extends Module {
   constructor(readonly dim: number) {

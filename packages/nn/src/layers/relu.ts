@@ -4,7 +4,7 @@ import { Module } from "../module.js";
 
 /**
  * `max(x, 0)` elementwise (PyTorch's `nn.ReLU`). NOTE: the gradient at exactly 0 is 0.
- * Shape: any; output has the input's shape.
+ * Shape: (*) → (*), the input's shape.
  */
 export class ReLU extends Module {
   override forward(x: Tensor): Tensor {

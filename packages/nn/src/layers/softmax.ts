@@ -4,7 +4,7 @@ import { Module } from "../module.js";
 
 /**
  * `eˣ / Σ eˣ` along `dim` (PyTorch's `nn.Softmax`), computed stably. Unlike PyTorch, `dim` is
- * required (PyTorch's implicit choice is deprecated). Shape: any; output has the input's shape.
+ * required (PyTorch's implicit choice is deprecated). Shape: (*) → (*), the input's shape.
  */
 export class Softmax extends Module {
   constructor(readonly dim: number) {
