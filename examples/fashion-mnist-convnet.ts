@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import {
   Generator,
+  TsgradError,
   defaultGenerator,
   manualSeed,
   noGrad,
@@ -63,27 +64,42 @@ if (args.help) {
   process.exit(0);
 }
 
+/** Reports a user error (bad flag, missing data or checkpoint) without a stack trace. */
+function fail(message: string): never {
+  console.error(`error: ${message}`);
+  process.exit(1);
+}
+/** Runs `fn`, turning tsgrad's typed errors (missing files, corrupt checkpoints) into `fail`. */
+function orFail<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TsgradError) fail(e.message);
+    throw e;
+  }
+}
+
 const int = (name: string, v: string | undefined, fallback?: number): number => {
   const n = v === undefined ? fallback : Number(v);
   if (n === undefined || !Number.isInteger(n) || n < 0)
-    throw new Error(`--${name}: expected a non-negative integer, got ${v}`);
+    fail(`--${name}: expected a non-negative integer, got ${v}`);
   return n;
 };
 const epochs = int("epochs", args.epochs);
 const batchSize = int("batch-size", args["batch-size"]);
 const seed = int("seed", args.seed);
 const lr = Number(args.lr);
+if (!(lr > 0)) fail(`--lr: expected a positive number, got ${args.lr}`);
 const scheduleEpochs = int("schedule-epochs", args["schedule-epochs"], epochs);
 if (args.schedule !== "cosine" && args.schedule !== "constant")
-  throw new Error(`--schedule: expected cosine or constant`);
-if (args.backend !== "js")
-  throw new Error(`--backend: unknown backend '${args.backend}' (available: js)`);
+  fail(`--schedule: expected cosine or constant, got ${args.schedule}`);
+if (args.backend !== "js") fail(`--backend: unknown backend '${args.backend}' (available: js)`);
 setBackend(jsBackend);
 
 // ---- data ------------------------------------------------------------------------------------
 const root = args.data;
-const fullTrain = new FashionMNIST({ root, train: true });
-const fullTest = new FashionMNIST({ root, train: false });
+const fullTrain = orFail(() => new FashionMNIST({ root, train: true }));
+const fullTest = orFail(() => new FashionMNIST({ root, train: false }));
 const firstN = (ds: { length: number }, n: number | undefined) =>
   Array.from({ length: Math.min(n ?? ds.length, ds.length) }, (_, i) => i);
 const trainSet = args.limit
@@ -126,8 +142,8 @@ let metrics: EpochMetrics[] = [];
 let startEpoch = 1;
 let step = 0;
 if (args.resume) {
-  if (!existsSync(ckptPath)) throw new Error(`--resume: no checkpoint at ${ckptPath}`);
-  const ckpt = loadCheckpoint<AdamGroupOptions>(ckptPath);
+  if (!existsSync(ckptPath)) fail(`--resume: no checkpoint at ${ckptPath}`);
+  const ckpt = orFail(() => loadCheckpoint<AdamGroupOptions>(ckptPath));
   model.loadStateDict(ckpt.model);
   optimizer.loadStateDict(ckpt.optimizer);
   scheduler.loadStateDict(ckpt.scheduler);
