@@ -160,6 +160,18 @@ describe("dtypes: promotion and casts", () => {
     expect(tensor([1, 2]).gt(1.5).toArray()).toEqual([false, true]);
   });
 
+  it("gradients flow back through promotion in each leaf's own dtype", () => {
+    const x = tensor([1.5, -2], { requiresGrad: true });
+    const y = tensor([0.1, 3], { dtype: "float64", requiresGrad: true });
+    const z = x.mul(y).add(x.pow(2)).sum();
+    expect(z.dtype).toBe("float64");
+    z.backward();
+    expect(x.grad!.dtype).toBe("float32");
+    expect(y.grad!.dtype).toBe("float64");
+    expect(x.grad!.toArray()).toEqual([Math.fround(0.1 + 3), Math.fround(3 - 4)]);
+    expect(y.grad!.toArray()).toEqual([1.5, -2]);
+  });
+
   it("to/float/double/int/bool/clone", () => {
     const x = tensor([-2.7, 0, 2.7]);
     expect(x.to("float32")).toBe(x);
