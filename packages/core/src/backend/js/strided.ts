@@ -3,37 +3,10 @@ import { isContiguous, numelOf } from "../../shape.js";
 import type { View } from "../backend.js";
 
 /**
- * The storage offset of every element of a strided view, in row-major order, or `null` when the
- * view is contiguous (element i then lives at `offset + i`).
- */
-export function elementOffsets(v: View): Int32Array | null {
-  if (isContiguous(v.shape, v.strides)) return null;
-  const n = numelOf(v.shape);
-  const out = new Int32Array(n);
-  const nd = v.shape.length;
-  const inner = v.shape[nd - 1]!;
-  const innerStride = v.strides[nd - 1]!;
-  const idx = new Array<number>(nd).fill(0);
-  let base = v.offset;
-  for (let p = 0; p < n; p += inner) {
-    for (let j = 0, o = base; j < inner; j++, o += innerStride) out[p + j] = o;
-    // advance the multi-index over all but the last dim
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d]!++;
-      base += v.strides[d]!;
-      if (idx[d]! < v.shape[d]!) break;
-      base -= v.strides[d]! * v.shape[d]!;
-      idx[d] = 0;
-    }
-  }
-  return out;
-}
-
-/**
  * Merges adjacent dims that every operand walks contiguously (e.g. a contiguous tensor and a
  * broadcast scalar collapse to one dim), so kernels run long inner loops.
  */
-export function collapseDims(
+function collapseDims(
   shape: readonly number[],
   strides: readonly (readonly number[])[],
 ): { shape: number[]; strides: number[][] } {
