@@ -1,11 +1,13 @@
 // @ts-check
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
+import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "**/dist/**", "**/runs/**", "bench/out/**"] },
+  { ignores: ["node_modules/**", "**/dist/**", "**/runs/**", "bench/out/**", "packages/core/assembly/**", "**/generated/**"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ["**/*.mjs"], languageOptions: { globals: globals.node } },
   {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
