@@ -31,3 +31,6 @@ export class DataError extends TsgradError {}
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
+
+/** A backend that was asked for by name but cannot run here (no SIMD, no threads, bad option). */
+export class BackendError extends TsgradError {}

@@ -15,6 +15,7 @@ export {
   ValueError,
   AutogradError,
   DataError,
+  BackendError,
 } from "./errors.js";
 export {
   tensor,
@@ -59,8 +60,17 @@ export type {
   Conv2dParams,
   MaxPool2dParams,
   AvgPool2dParams,
+  KernelName,
+  PartialBackend,
+  PartialKernel,
 } from "./backend/backend.js";
-export { getBackend, setBackend } from "./backend/registry.js";
+export {
+  getBackend,
+  setBackend,
+  type BackendName,
+  type SetBackendOptions,
+} from "./backend/registry.js";
+export { composeBackend, type ComposedBackend, type KernelCounts } from "./backend/compose.js";
 export { jsBackend } from "./backend/js/index.js";
 
 export {

@@ -95,6 +95,10 @@ export interface AvgPool2dParams {
 export interface Backend {
   /** Human-readable name, e.g. `"js"`. */
   readonly name: string;
+  /** The SIMD build its kernels run (`"none"` for plain JavaScript). */
+  readonly simd: "none" | "plain" | "relaxed";
+  /** Threads its large kernels split across (1 = the calling thread only). */
+  readonly threads: number;
   /** Contiguous copy of a strided view, cast to `dtype`. */
   copy(x: View, dtype: DType): TypedArray;
   /** Writes `src` (same shape, any strides, same dtype) into the strided view `dst`. */
@@ -190,4 +194,29 @@ export interface Backend {
     weight: View | null,
     training: boolean,
   ): { gradInput: TypedArray; gradWeight: TypedArray; gradBias: TypedArray };
+}
+
+/** The kernels of a {@link Backend} (everything but its descriptive fields). */
+export type KernelName = Exclude<keyof Backend, "name" | "simd" | "threads">;
+
+/**
+ * A kernel of a partial backend: it may return `null` to decline a call it does not handle (a
+ * layout or a case it has no fast path for), and the composer then runs the fallback's kernel.
+ */
+export type PartialKernel<K extends KernelName> = (
+  ...args: Parameters<Backend[K]>
+) => ReturnType<Backend[K]> | null;
+
+/**
+ * A backend that implements some kernels for some dtypes; {@link composeBackend} fills the rest
+ * from a complete backend (the JS reference), per kernel and per dtype, so adding a backend never
+ * touches the ops.
+ */
+export interface PartialBackend {
+  readonly name: string;
+  readonly simd: Backend["simd"];
+  readonly threads: number;
+  /** The dtypes its kernels take; calls on other dtypes go to the fallback. */
+  readonly dtypes: readonly DType[];
+  readonly kernels: { readonly [K in KernelName]?: PartialKernel<K> };
 }

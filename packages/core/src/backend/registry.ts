@@ -1,14 +1,110 @@
+import { BackendError } from "../errors.js";
 import type { Backend } from "./backend.js";
 import { jsBackend } from "./js/index.js";
+import { createWasmBackend } from "./wasm/index.js";
+import {
+  compileKernels,
+  compileKernelsSync,
+  createMemory,
+  type CompiledKernels,
+  type SimdVariant,
+} from "./wasm/module.js";
+import type { ThreadPoolFactory } from "./wasm/runtime.js";
+
+/** The backends tsgrad ships, by name. */
+export type BackendName = "js" | "wasm";
+
+/** Options of {@link setBackend}. */
+export interface SetBackendOptions {
+  /**
+   * Threads for the wasm backend's large kernels. Default: every core where a thread pool exists
+   * (Node), else 1.
+   */
+  threads?: number;
+  /** Pins the SIMD build of the wasm kernels (default: relaxed where the engine validates it). */
+  simd?: SimdVariant;
+}
 
 let current: Backend = jsBackend;
+let poolFactory: { create: ThreadPoolFactory; defaultThreads: number } | null = null;
 
-/** The backend that runs kernels now. */
+/**
+ * The backend that runs kernels now: its `name` (`"js"` or `"wasm"`), `simd` build (`"none"`,
+ * `"plain"` or `"relaxed"`) and `threads`.
+ */
 export function getBackend(): Backend {
   return current;
 }
 
-/** Pins the backend that runs all subsequent kernels. */
-export function setBackend(backend: Backend): void {
-  current = backend;
+/** Lets a platform entry point (Node's) supply worker threads to the wasm backend. */
+export function registerThreadPool(create: ThreadPoolFactory, defaultThreads: number): void {
+  poolFactory = { create, defaultThreads };
+}
+
+function wasmFrom(compiled: CompiledKernels, options: SetBackendOptions): Backend {
+  const threads = options.threads ?? poolFactory?.defaultThreads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new BackendError(`setBackend: threads must be a positive integer, got ${threads}`);
+  }
+  if (threads > 1 && poolFactory === null) {
+    throw new BackendError(
+      `setBackend: ${threads} threads asked for, but no thread pool is available here (use 1)`,
+    );
+  }
+  const memory = createMemory();
+  const pool = threads > 1 ? poolFactory!.create(compiled, memory, threads) : null;
+  return createWasmBackend(compiled, pool, memory);
+}
+
+function wasmError(e: unknown): BackendError {
+  if (e instanceof BackendError) return e;
+  const why = e instanceof Error ? e.message : String(e);
+  return new BackendError(`setBackend: the wasm backend cannot load here: ${why}`);
+}
+
+/**
+ * Chooses the backend for every later kernel call: `"js"` (the reference), `"wasm"` (WebAssembly
+ * SIMD, float32, with worker threads in Node), or a {@link Backend} object.
+ *
+ * The switch happens before this returns wherever it can (always in Node); on a browser page's
+ * main thread, where large modules compile only asynchronously, it happens when the promise
+ * resolves, so write `await setBackend("wasm")`. Asking for a backend that cannot load throws a
+ * `BackendError` (there is no silent fallback).
+ */
+export function setBackend(
+  backend: BackendName | Backend,
+  options: SetBackendOptions = {},
+): Promise<Backend> {
+  if (typeof backend !== "string") {
+    current = backend;
+    return Promise.resolve(backend);
+  }
+  if (backend === "js") {
+    current = jsBackend;
+    return Promise.resolve(jsBackend);
+  }
+  if (backend !== "wasm") {
+    throw new BackendError(
+      `setBackend: unknown backend '${String(backend)}' (available: js, wasm)`,
+    );
+  }
+  let compiled: CompiledKernels | null = null;
+  try {
+    compiled = compileKernelsSync(options.simd);
+  } catch (e) {
+    // a page's main thread refuses to compile large modules synchronously: try asynchronously
+    if (!(e instanceof RangeError)) throw wasmError(e);
+  }
+  if (compiled !== null) {
+    try {
+      current = wasmFrom(compiled, options);
+    } catch (e) {
+      throw wasmError(e);
+    }
+    return Promise.resolve(current);
+  }
+  return compileKernels(options.simd).then(
+    (c) => (current = wasmFrom(c, options)),
+    (e: unknown) => Promise.reject(wasmError(e)),
+  );
 }

@@ -23,6 +23,8 @@ function assign(dst: View, src: View): void {
  */
 export const jsBackend: Backend = {
   name: "js",
+  simd: "none",
+  threads: 1,
   copy: contiguousCopy,
   assign,
   unary,

@@ -1,0 +1,34 @@
+/**
+ * Node's default backend, chosen at import: `wasm` with a worker pool over every core, unless
+ * `TSGRAD_BACKEND` says otherwise (`TSGRAD_THREADS` sets the thread count). When wasm cannot load
+ * and was not asked for by name, tsgrad warns in one line and runs on `js`.
+ */
+import { availableParallelism } from "node:os";
+import { BackendError } from "../errors.js";
+import { registerThreadPool, setBackend, type BackendName } from "./registry.js";
+import { createNodePool } from "./wasm/pool-node.js";
+
+registerThreadPool(createNodePool, availableParallelism());
+
+const asked = process.env["TSGRAD_BACKEND"];
+const threadsVar = process.env["TSGRAD_THREADS"];
+const threads = threadsVar === undefined || threadsVar === "" ? undefined : Number(threadsVar);
+if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+  throw new BackendError(`TSGRAD_THREADS must be a positive integer, got '${threadsVar}'`);
+}
+if (asked !== undefined && asked !== "" && asked !== "js" && asked !== "wasm") {
+  throw new BackendError(`TSGRAD_BACKEND must be js or wasm, got '${asked}'`);
+}
+const name: BackendName = (asked as BackendName | undefined) || "wasm";
+const options = threads === undefined ? {} : { threads };
+if (name === "wasm" && !asked) {
+  try {
+    void setBackend("wasm", options);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    console.warn(`tsgrad: using the js backend (${why})`);
+    void setBackend("js");
+  }
+} else {
+  void setBackend(name, options);
+}

@@ -1,0 +1,29 @@
+import { composeBackend, type ComposedBackend } from "../compose.js";
+import { jsBackend } from "../js/index.js";
+import { elementwiseKernels } from "./elementwise.js";
+import type { CompiledKernels } from "./module.js";
+import { WasmRuntime, type ThreadPool } from "./runtime.js";
+
+/**
+ * The WebAssembly SIMD backend: float32 kernels compiled from packages/core/assembly, running in
+ * one shared memory across `pool`'s threads; every other kernel and dtype runs on the JS
+ * reference backend.
+ */
+export function createWasmBackend(
+  compiled: CompiledKernels,
+  pool: ThreadPool | null,
+  memory?: WebAssembly.Memory,
+): ComposedBackend & { readonly runtime: WasmRuntime } {
+  const rt = new WasmRuntime(compiled, pool, memory);
+  const backend = composeBackend(
+    {
+      name: "wasm",
+      simd: rt.variant,
+      threads: rt.threads,
+      dtypes: ["float32"],
+      kernels: { ...elementwiseKernels(rt) },
+    },
+    jsBackend,
+  );
+  return Object.assign(backend, { runtime: rt });
+}

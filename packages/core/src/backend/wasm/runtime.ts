@@ -1,0 +1,87 @@
+import { isContiguous, numelOf } from "../../shape.js";
+import type { View } from "../backend.js";
+import { contiguousCopy } from "../js/strided.js";
+import { Arena } from "./arena.js";
+import type { CompiledKernels, KernelExports, SimdVariant } from "./module.js";
+import { createMemory, instantiate } from "./module.js";
+
+/**
+ * Threads that run one kernel export on disjoint ranges of its output. Implemented over
+ * `worker_threads` in Node (`pool-node.ts`); the same protocol serves browser Web Workers.
+ */
+export interface ThreadPool {
+  /** Threads in all, the calling one included. */
+  readonly size: number;
+  /**
+   * Runs `exports[fn](...args, start, end)` over `[0, total)` cut into one contiguous chunk per
+   * thread (chunk edges multiples of `grain`); the calling thread takes the first chunk, and the
+   * call returns when every chunk is done.
+   */
+  run(fn: string, args: readonly number[], total: number, grain: number): void;
+}
+
+/** Makes a pool of `threads` threads over the module and memory (Node registers one). */
+export type ThreadPoolFactory = (
+  compiled: CompiledKernels,
+  memory: WebAssembly.Memory,
+  threads: number,
+) => ThreadPool;
+
+/** Work (in multiply-adds or element visits) below which a kernel runs on the calling thread. */
+const SPLIT_MIN_WORK = 1 << 18;
+
+/** What the wasm kernels share: the module instance, its arena, and the pool. */
+export class WasmRuntime {
+  readonly exports: KernelExports;
+  readonly arena: Arena;
+  readonly variant: SimdVariant;
+
+  constructor(
+    compiled: CompiledKernels,
+    private readonly pool: ThreadPool | null,
+    memory: WebAssembly.Memory = createMemory(),
+  ) {
+    this.exports = instantiate(compiled, memory);
+    this.arena = new Arena(memory, this.exports["heapBase"]!());
+    this.variant = compiled.variant;
+  }
+
+  /** Threads kernels may split across. */
+  get threads(): number {
+    return this.pool?.size ?? 1;
+  }
+
+  /**
+   * Runs `exports[fn](...args, start, end)` over `[0, total)`, split across the pool when `work`
+   * (the call's total cost) is large enough to pay for waking the workers.
+   */
+  split(fn: string, args: readonly number[], total: number, work: number, grain = 1): void {
+    if (this.pool !== null && work >= SPLIT_MIN_WORK && total >= 2 * grain) {
+      this.pool.run(fn, args, total, grain);
+    } else {
+      this.exports[fn]!(...args, 0, total);
+    }
+  }
+
+  /**
+   * Copies the elements of a float32/int32 view into the arena in row-major order and returns the
+   * address (contiguous views are one block copy).
+   */
+  put(v: View): number {
+    const n = numelOf(v.shape);
+    const data = v.data as Float32Array | Int32Array;
+    if (isContiguous(v.shape, v.strides))
+      return this.arena.put(data.subarray(v.offset, v.offset + n));
+    return this.arena.put(contiguousCopy(v, v.dtype) as Float32Array | Int32Array);
+  }
+
+  /** A fresh float32 array holding `n` floats at `address` (the arena keeps nothing). */
+  takeF32(address: number, n: number): Float32Array {
+    return this.arena.f32(address, n).slice();
+  }
+
+  /** A fresh int32 array holding `n` ints at `address`. */
+  takeI32(address: number, n: number): Int32Array {
+    return this.arena.i32(address, n).slice();
+  }
+}
