@@ -11,6 +11,9 @@ export default defineConfig({
     pool: "forks",
     // memory tests call gc() between iterations to check that memoryStats() stays bounded
     execArgv: ["--expose-gc"],
+    // the Node entry of @tsgrad/core: every test runs on the default backend (wasm), except
+    // those that pick one (the op registry runs on each backend explicitly)
+    setupFiles: ["./vitest.setup.ts"],
     reporters: report ? ["default", "json"] : ["default"],
     ...(report ? { outputFile: { json: report } } : {}),
   },

@@ -3,30 +3,15 @@
 // network. Two variants: plain SIMD128, and relaxed SIMD (fused multiply-add), picked at load
 // with WebAssembly.validate. Run by the root `prepare` script during `npm ci`, and by hand after
 // editing the kernels (a test fails while the generated file is stale).
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
+import { sourceHash } from "./wasm-source-hash.mjs";
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
 const sourceDir = join(pkg, "assembly");
 const outFile = join(pkg, "src", "backend", "wasm", "generated", "kernels.ts");
-
-/** Hash of every kernel source, so a test can tell a stale generated module. */
-export function sourceHash() {
-  const hash = createHash("sha256");
-  for (const name of readdirSync(sourceDir)
-    .filter((f) => f.endsWith(".ts"))
-    .sort()) {
-    hash
-      .update(name)
-      .update("\0")
-      .update(readFileSync(join(sourceDir, name)))
-      .update("\0");
-  }
-  return hash.digest("hex").slice(0, 16);
-}
 
 const common = [
   join(sourceDir, "index.ts"),
@@ -67,7 +52,7 @@ async function main() {
 // Rebuild with \`node packages/core/scripts/build-wasm.mjs\` (the root \`prepare\` script does).
 
 /** Hash of the kernel sources this module was built from. */
-export const sourceHash = ${JSON.stringify(sourceHash())};
+export const sourceHash = ${JSON.stringify(sourceHash(sourceDir))};
 /** The kernels built for plain SIMD128, base64. */
 export const plainWasm = ${JSON.stringify(plain.toString("base64"))};
 /** The kernels built with relaxed SIMD (fused multiply-add), base64. */

@@ -70,6 +70,8 @@ export {
   type BackendName,
   type SetBackendOptions,
 } from "./backend/registry.js";
+export { profileTable, resetProfile } from "./backend/profile.js";
+export { enableProfiling } from "./backend/registry.js";
 export { composeBackend, type ComposedBackend, type KernelCounts } from "./backend/compose.js";
 export { jsBackend } from "./backend/js/index.js";
 

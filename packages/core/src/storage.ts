@@ -1,3 +1,4 @@
+import { getBackend } from "./backend/registry.js";
 import type { TypedArray } from "./dtype.js";
 
 /**
@@ -27,12 +28,17 @@ export function trackTensor(t: object): void {
   tensorRegistry.register(t, null);
 }
 
-/** Live tensor objects and bytes of storage held by them. */
+/** Live tensor objects and bytes of storage held by them, and the backend's arena. */
 export interface MemoryStats {
   /** Tensor objects not yet reclaimed by the garbage collector. */
   liveTensors: number;
   /** Bytes of storage (shared by views) not yet reclaimed. */
   liveBytes: number;
+  /**
+   * Bytes the active backend holds between kernel calls: the wasm backend's arena (its high-water
+   * mark: operands are copied in per call), 0 on the JS backend.
+   */
+  arenaBytes: number;
 }
 
 /**
@@ -40,5 +46,5 @@ export interface MemoryStats {
  * objects and the event loop yields to run finalizers, so the figures lag a little behind reality.
  */
 export function memoryStats(): MemoryStats {
-  return { liveTensors, liveBytes };
+  return { liveTensors, liveBytes, arenaBytes: getBackend().arenaBytes() };
 }

@@ -91,8 +91,11 @@ export interface OpSpec<P = unknown> {
   differentiable?: boolean;
   /** Whether to run gradgradcheck (default: `differentiable`). */
   gradgrad?: boolean;
-  /** Tolerances: float64 forward, float32 forward, and gradcheck (defaults in spec-kit). */
-  tol?: { f64?: Tol; f32?: Tol; grad?: Tol };
+  /**
+   * Tolerances (defaults in spec-kit): float64 forward, float32 forward, gradcheck, and `f32grad`:
+   * float32 gradients on each backend against the float64 gradients of the JS reference.
+   */
+  tol?: { f64?: Tol; f32?: Tol; grad?: Tol; f32grad?: Tol };
   /** fast-check runs for this spec (default from TSGRAD_FC_RUNS). */
   runs?: number;
 }

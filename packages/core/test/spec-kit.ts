@@ -12,10 +12,11 @@ export function defineSpec<P>(spec: OpSpec<P>): OpSpec {
 }
 
 /** Default tolerances: float64 forward, float32 forward, gradcheck (PyTorch's defaults). */
-export const DEFAULT_TOL: { f64: Tol; f32: Tol; grad: Tol } = {
+export const DEFAULT_TOL: { f64: Tol; f32: Tol; grad: Tol; f32grad: Tol } = {
   f64: { atol: 1e-12, rtol: 1e-10 },
   f32: { atol: 1e-5, rtol: 1e-4 },
   grad: { atol: 1e-5, rtol: 1e-3 },
+  f32grad: { atol: 1e-4, rtol: 1e-3 },
 };
 
 /** Options of the shape arbitraries. */

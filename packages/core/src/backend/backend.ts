@@ -99,6 +99,8 @@ export interface Backend {
   readonly simd: "none" | "plain" | "relaxed";
   /** Threads its large kernels split across (1 = the calling thread only). */
   readonly threads: number;
+  /** Bytes of memory the backend holds between calls (a wasm arena; 0 for plain JavaScript). */
+  arenaBytes(): number;
   /** Contiguous copy of a strided view, cast to `dtype`. */
   copy(x: View, dtype: DType): TypedArray;
   /** Writes `src` (same shape, any strides, same dtype) into the strided view `dst`. */
@@ -197,7 +199,10 @@ export interface Backend {
 }
 
 /** The kernels of a {@link Backend} (everything but its descriptive fields). */
-export type KernelName = Exclude<keyof Backend, "name" | "simd" | "threads">;
+export type KernelName = Exclude<keyof Backend, BackendField>;
+
+/** The descriptive fields of a {@link Backend}, as opposed to its kernels. */
+export type BackendField = "name" | "simd" | "threads" | "arenaBytes";
 
 /**
  * A kernel of a partial backend: it may return `null` to decline a call it does not handle (a
@@ -216,6 +221,7 @@ export interface PartialBackend {
   readonly name: string;
   readonly simd: Backend["simd"];
   readonly threads: number;
+  arenaBytes(): number;
   /** The dtypes its kernels take; calls on other dtypes go to the fallback. */
   readonly dtypes: readonly DType[];
   readonly kernels: { readonly [K in KernelName]?: PartialKernel<K> };

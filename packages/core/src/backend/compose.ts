@@ -19,6 +19,7 @@ export interface ComposedBackend extends Backend {
   readonly claimed: readonly KernelName[];
 }
 
+const FIELDS = new Set<keyof Backend>(["name", "simd", "threads", "arenaBytes"]);
 const isView = (v: unknown): v is View =>
   typeof v === "object" && v !== null && "dtype" in v && "strides" in v;
 const DTYPES = new Set<unknown>(["float32", "float64", "int32", "bool"]);
@@ -44,8 +45,10 @@ export function composeBackend(fast: PartialBackend, fallback: Backend): Compose
   const dtypes = new Set(fast.dtypes);
   const claimed = Object.keys(fast.kernels) as KernelName[];
   const kernels: Record<string, unknown> = {};
-  for (const name of Object.keys(fallback) as (keyof Backend)[]) {
-    if (name === "name" || name === "simd" || name === "threads") continue;
+  const names = (Object.keys(fallback) as (keyof Backend)[]).filter(
+    (k): k is KernelName => !FIELDS.has(k),
+  );
+  for (const name of names) {
     const slow = fallback[name] as (...a: unknown[]) => unknown;
     const quick = fast.kernels[name] as ((...a: unknown[]) => unknown) | undefined;
     const count: KernelCounts = { fast: 0, fallback: 0 };
@@ -73,6 +76,7 @@ export function composeBackend(fast: PartialBackend, fallback: Backend): Compose
     name: fast.name,
     simd: fast.simd,
     threads: fast.threads,
+    arenaBytes: () => fast.arenaBytes(),
     counts,
     claimed,
     resetCounts() {

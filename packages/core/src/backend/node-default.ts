@@ -5,10 +5,18 @@
  */
 import { availableParallelism } from "node:os";
 import { BackendError } from "../errors.js";
-import { registerThreadPool, setBackend, type BackendName } from "./registry.js";
+import { profileTable } from "./profile.js";
+import { enableProfiling, registerThreadPool, setBackend, type BackendName } from "./registry.js";
 import { createNodePool } from "./wasm/pool-node.js";
 
 registerThreadPool(createNodePool, availableParallelism());
+
+if (process.env["TSGRAD_PROFILE"] === "1") {
+  enableProfiling();
+  process.on("exit", () =>
+    console.error(`tsgrad kernel profile (TSGRAD_PROFILE=1):\n${profileTable()}`),
+  );
+}
 
 const asked = process.env["TSGRAD_BACKEND"];
 const threadsVar = process.env["TSGRAD_THREADS"];
@@ -25,8 +33,8 @@ if (name === "wasm" && !asked) {
   try {
     void setBackend("wasm", options);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    console.warn(`tsgrad: using the js backend (${why})`);
+    const why = (e instanceof Error ? e.message : String(e)).replace(/^setBackend: /, "");
+    console.warn(`tsgrad: ${why}; using the js backend`);
     void setBackend("js");
   }
 } else {

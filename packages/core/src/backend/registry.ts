@@ -1,6 +1,7 @@
 import { BackendError } from "../errors.js";
-import type { Backend } from "./backend.js";
+import type { Backend, KernelName } from "./backend.js";
 import { jsBackend } from "./js/index.js";
+import { profiled } from "./profile.js";
 import { createWasmBackend } from "./wasm/index.js";
 import {
   compileKernels,
@@ -26,6 +27,25 @@ export interface SetBackendOptions {
 }
 
 let current: Backend = jsBackend;
+let profiling = false;
+const KERNELS = Object.keys(jsBackend).filter(
+  (k) => typeof jsBackend[k as keyof Backend] === "function" && k !== "arenaBytes",
+) as KernelName[];
+
+/**
+ * Times every kernel call from now on (the backend set next, and the current one), for
+ * {@link profileTable}. Node turns it on at import when `TSGRAD_PROFILE=1` and prints the table at
+ * exit.
+ */
+export function enableProfiling(): void {
+  if (!profiling) current = profiled(current, KERNELS);
+  profiling = true;
+}
+
+function use(backend: Backend): Backend {
+  current = profiling ? profiled(backend, KERNELS) : backend;
+  return current;
+}
 let poolFactory: { create: ThreadPoolFactory; defaultThreads: number } | null = null;
 
 /**
@@ -76,12 +96,10 @@ export function setBackend(
   options: SetBackendOptions = {},
 ): Promise<Backend> {
   if (typeof backend !== "string") {
-    current = backend;
-    return Promise.resolve(backend);
+    return Promise.resolve(use(backend));
   }
   if (backend === "js") {
-    current = jsBackend;
-    return Promise.resolve(jsBackend);
+    return Promise.resolve(use(jsBackend));
   }
   if (backend !== "wasm") {
     throw new BackendError(
@@ -97,14 +115,14 @@ export function setBackend(
   }
   if (compiled !== null) {
     try {
-      current = wasmFrom(compiled, options);
+      use(wasmFrom(compiled, options));
     } catch (e) {
       throw wasmError(e);
     }
     return Promise.resolve(current);
   }
   return compileKernels(options.simd).then(
-    (c) => (current = wasmFrom(c, options)),
+    (c) => use(wasmFrom(c, options)),
     (e: unknown) => Promise.reject(wasmError(e)),
   );
 }

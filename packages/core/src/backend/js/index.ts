@@ -25,6 +25,7 @@ export const jsBackend: Backend = {
   name: "js",
   simd: "none",
   threads: 1,
+  arenaBytes: () => 0,
   copy: contiguousCopy,
   assign,
   unary,

@@ -20,6 +20,7 @@ export function createWasmBackend(
       name: "wasm",
       simd: rt.variant,
       threads: rt.threads,
+      arenaBytes: () => rt.arena.byteLength,
       dtypes: ["float32"],
       kernels: { ...elementwiseKernels(rt) },
     },

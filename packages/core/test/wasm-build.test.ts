@@ -1,0 +1,43 @@
+/**
+ * The generated wasm module is current, the two SIMD builds load as advertised, and the worker
+ * entry (plain JavaScript) agrees with the pool's control-block layout.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { sourceHash as builtFrom, relaxedWasm } from "../src/backend/wasm/generated/kernels.js";
+import { compileKernelsSync, createMemory, instantiate } from "../src/backend/wasm/module.js";
+import * as protocol from "../src/backend/wasm/pool-protocol.js";
+import { sourceHash } from "../scripts/wasm-source-hash.mjs";
+
+const pkg = join(import.meta.dirname, "..");
+
+describe("wasm build", () => {
+  test("the generated module was built from the current kernel sources", () => {
+    expect(
+      builtFrom,
+      "stale: run `node packages/core/scripts/build-wasm.mjs` (npm ci does it)",
+    ).toBe(sourceHash(join(pkg, "assembly")));
+  });
+
+  test("the plain build always loads; relaxed loads only where the engine validates it", () => {
+    const plain = compileKernelsSync("plain");
+    expect(plain.variant).toBe("plain");
+    expect(instantiate(plain, createMemory(1))["simdVariant"]!()).toBe(0);
+    if (WebAssembly.validate(Buffer.from(relaxedWasm, "base64"))) {
+      const relaxed = compileKernelsSync("relaxed");
+      expect(instantiate(relaxed, createMemory(1))["simdVariant"]!()).toBe(1);
+    } else {
+      expect(() => compileKernelsSync("relaxed")).toThrow(/relaxed SIMD is not supported/);
+    }
+  });
+
+  test("the worker entry uses the pool's control-block layout", () => {
+    const worker = readFileSync(join(pkg, "src/backend/wasm/pool-worker.mjs"), "utf8");
+    for (const name of ["SEQ", "PENDING", "FAILED", "FN", "NARGS", "RANGES", "MAX_WORKERS"]) {
+      const m = new RegExp(`const ${name} = (\\d+);`).exec(worker);
+      expect(m?.[1], name).toBe(String(protocol[name as keyof typeof protocol]));
+    }
+    expect(worker).toContain("const ARGS_BYTE = 4 * (RANGES + 2 * MAX_WORKERS);");
+  });
+});
