@@ -10,7 +10,11 @@ export default defineConfig({
     testTimeout: 120_000,
     pool: "forks",
     // memory tests call gc() between iterations to check that memoryStats() stays bounded
-    execArgv: ["--expose-gc"],
+    // TSGRAD_RELAXED_SIMD=1 (CI runs the registry once so) lets Node 20 load the relaxed-SIMD build
+    execArgv: [
+      "--expose-gc",
+      ...(process.env["TSGRAD_RELAXED_SIMD"] === "1" ? ["--experimental-wasm-relaxed-simd"] : []),
+    ],
     // the Node entry of @tsgrad/core: every test runs on the default backend (wasm), except
     // those that pick one (the op registry runs on each backend explicitly)
     setupFiles: ["./vitest.setup.ts"],

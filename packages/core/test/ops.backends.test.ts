@@ -83,7 +83,11 @@ function compareGrads(
 }
 
 for (const [name, backend] of FAST_BACKENDS) {
-  describe(`op registry on the ${name} backend`, () => {
+  describe(`op registry on the ${name} backend (${backend.simd} SIMD)`, () => {
+    if (process.execArgv.includes("--experimental-wasm-relaxed-simd")) {
+      test("the relaxed-SIMD build is the one under test", () =>
+        expect(backend.simd).toBe("relaxed"));
+    }
     backend.resetCounts();
     for (const spec of OP_SPECS) {
       test(`${spec.name}: float32 forward and gradients on ${name}`, () => {
