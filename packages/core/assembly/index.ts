@@ -4,6 +4,8 @@
 // of output rows (or columns) they own, so threads never write the same element.
 export { simdVariant } from "./simd";
 export * from "./elementwise";
+export * from "./pool";
+export * from "./norm";
 
 /** First byte past the module's static data: where the JavaScript arena may start. */
 export function heapBase(): usize {

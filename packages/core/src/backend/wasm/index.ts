@@ -2,6 +2,8 @@ import { composeBackend, type ComposedBackend } from "../compose.js";
 import { jsBackend } from "../js/index.js";
 import { elementwiseKernels } from "./elementwise.js";
 import type { CompiledKernels } from "./module.js";
+import { normKernels } from "./norm.js";
+import { poolKernels } from "./pool.js";
 import { WasmRuntime, type ThreadPool } from "./runtime.js";
 
 /**
@@ -22,7 +24,7 @@ export function createWasmBackend(
       threads: rt.threads,
       arenaBytes: () => rt.arena.byteLength,
       dtypes: ["float32"],
-      kernels: { ...elementwiseKernels(rt) },
+      kernels: { ...elementwiseKernels(rt), ...poolKernels(rt), ...normKernels(rt) },
     },
     jsBackend,
   );

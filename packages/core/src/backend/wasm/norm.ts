@@ -1,0 +1,89 @@
+import type { PartialBackend, View } from "../backend.js";
+import { contiguousCopy } from "../js/strided.js";
+import type { WasmRuntime } from "./runtime.js";
+
+/** [N, C, L] of an [N, C, ...] shape. */
+function ncl(shape: readonly number[]): [number, number, number] {
+  let l = 1;
+  for (let i = 2; i < shape.length; i++) l *= shape[i]!;
+  return [shape[0]!, shape[1]!, l];
+}
+
+/** A per-channel vector as float64, or a constant fill when absent. */
+function perChannel(v: View | null, c: number, fill: number): Float64Array {
+  return v ? (contiguousCopy(v, "float64") as Float64Array) : new Float64Array(c).fill(fill);
+}
+
+/** Copies float64 values into fresh arena space and returns the address. */
+function putF64(rt: WasmRuntime, values: Float64Array): number {
+  const at = rt.arena.alloc(values.byteLength);
+  new Float64Array(rt.arena.memory.buffer, at, values.length).set(values);
+  return at;
+}
+
+/** `n` float64 values at `address`, copied out of the arena. */
+function takeF64(rt: WasmRuntime, address: number, n: number): Float64Array {
+  return new Float64Array(rt.arena.memory.buffer, address, n).slice();
+}
+
+/**
+ * Batch-norm kernels over float32 [N, C, L] data. Statistics and backward split over channels,
+ * so each per-channel sum is one thread's, in one order (the same for any thread count); the
+ * backward is fused: one pass for Σg and Σg·(x − μ), one for gradInput, per channel while its
+ * data is in cache.
+ */
+export function normKernels(rt: WasmRuntime): PartialBackend["kernels"] {
+  return {
+    batchNormStats(x) {
+      const [N, C, L] = ncl(x.shape);
+      return rt.arena.scope(() => {
+        const src = rt.put(x);
+        const mean = rt.arena.alloc(C * 8);
+        const variance = rt.arena.alloc(C * 8);
+        rt.split("batchNormStatsF32", [src, mean, variance, N, C, L], C, 2 * N * C * L);
+        return { mean: takeF64(rt, mean, C), variance: takeF64(rt, variance, C) };
+      });
+    },
+
+    batchNormForward(x, mean, invstd, weight, bias) {
+      const [N, C, L] = ncl(x.shape);
+      const is = perChannel(invstd, C, 1);
+      const w = perChannel(weight, C, 1);
+      const scale = Float32Array.from(is, (s, c) => s * w[c]!);
+      const n = N * C * L;
+      return rt.arena.scope(() => {
+        const src = rt.put(x);
+        const out = rt.arena.alloc(n * 4);
+        const m = rt.arena.put(Float32Array.from(perChannel(mean, C, 0)));
+        const sc = rt.arena.put(scale);
+        const b = rt.arena.put(Float32Array.from(perChannel(bias, C, 0)));
+        rt.split("batchNormForwardF32", [src, out, m, sc, b, C, L], N * C, n);
+        return rt.takeF32(out, n);
+      });
+    },
+
+    batchNormBackward(grad, x, mean, invstd, weight, training) {
+      const [N, C, L] = ncl(x.shape);
+      const params = new Float64Array(3 * C);
+      params.set(perChannel(mean, C, 0), 0);
+      params.set(perChannel(invstd, C, 1), C);
+      params.set(perChannel(weight, C, 1), 2 * C);
+      const n = N * C * L;
+      return rt.arena.scope(() => {
+        const g = rt.put(grad);
+        const src = rt.put(x);
+        const gi = rt.arena.alloc(n * 4);
+        const gw = rt.arena.alloc(C * 4);
+        const gb = rt.arena.alloc(C * 4);
+        const pa = putF64(rt, params);
+        const args = [g, src, gi, gw, gb, pa, N, C, L, training ? 1 : 0];
+        rt.split("batchNormBackwardF32", args, C, 2 * n);
+        return {
+          gradInput: rt.takeF32(gi, n),
+          gradWeight: rt.takeF32(gw, C),
+          gradBias: rt.takeF32(gb, C),
+        };
+      });
+    },
+  };
+}
