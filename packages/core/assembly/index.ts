@@ -6,6 +6,7 @@ export { simdVariant } from "./simd";
 export * from "./elementwise";
 export * from "./pool";
 export * from "./norm";
+export * from "./optim";
 
 /** First byte past the module's static data: where the JavaScript arena may start. */
 export function heapBase(): usize {

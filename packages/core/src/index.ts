@@ -195,6 +195,7 @@ export {
 } from "./ops/pool.js";
 export type { IntPair } from "./pool-shape.js";
 export { batchNorm, type BatchNormOptions } from "./ops/norm.js";
+export { fusedAdam_, type FusedAdamOptions } from "./ops/optim.js";
 export {
   gradcheck,
   gradgradcheck,

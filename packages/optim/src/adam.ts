@@ -1,4 +1,4 @@
-import { maximum, zerosLike, type Tensor } from "@tsgrad/core";
+import { enableGrad, fusedAdam_, maximum, noGrad, zerosLike, type Tensor } from "@tsgrad/core";
 import { Optimizer, type BaseGroupOptions, type ParamGroup, type Params } from "./optimizer.js";
 import { addcdiv_, addcmul_, check, checkNonNegative } from "./util.js";
 
@@ -58,6 +58,60 @@ export function adamUpdate(
   addcdiv_(param, state.expAvg, denom, -stepSize);
 }
 
+/**
+ * Steps every parameter of `group` that has a gradient. A plain group (no AMSGrad, no maximize)
+ * goes through one fused kernel call for all its parameters (`fusedAdam_`, which computes exactly
+ * what `adamUpdate` computes); the others go parameter by parameter through `adamUpdate`.
+ * @internal Shared with AdamW.
+ */
+export function adamGroupStep(
+  group: ParamGroup<AdamGroupOptions>,
+  states: Map<Tensor, AdamState>,
+  decoupled: boolean,
+): void {
+  const params = group.params.filter((p) => p.grad !== null);
+  const state = params.map((p) => {
+    const s = states.get(p) ?? adamInit(p, group);
+    states.set(p, s);
+    return s;
+  });
+  const grads = params.map((p) => p.grad!.detach());
+  if (group.amsgrad || group.maximize) {
+    params.forEach((p, i) => adamUpdate(p, grads[i]!, state[i]!, group, decoupled));
+    return;
+  }
+  fusedAdam_(
+    params,
+    grads,
+    state.map((s) => s.expAvg),
+    state.map((s) => s.expAvgSq),
+    {
+      lr: group.lr,
+      betas: group.betas,
+      eps: group.eps,
+      weightDecay: group.weightDecay,
+      decoupled,
+      steps: state.map((s) => ++s.step),
+    },
+  );
+}
+
+/**
+ * `Optimizer.step` for Adam and AdamW: runs `closure` (if any) with grad on, then steps each group
+ * under `noGrad` with `adamGroupStep`.
+ * @internal Shared with AdamW.
+ */
+export function adamStep<L>(
+  groups: readonly ParamGroup<AdamGroupOptions>[],
+  states: Map<Tensor, AdamState>,
+  decoupled: boolean,
+  closure: (() => L) | undefined,
+): L | undefined {
+  const loss = closure ? enableGrad(closure) : undefined;
+  noGrad(() => groups.forEach((g) => adamGroupStep(g, states, decoupled)));
+  return loss;
+}
+
 /** @internal Shared with AdamW. */
 export function validateAdam(name: string, o: AdamGroupOptions): void {
   checkNonNegative(name, "learning rate", o.lr);
@@ -115,6 +169,11 @@ export class Adam extends Optimizer<AdamGroupOptions, AdamState> {
   protected initState(p: Tensor, group: ParamGroup<AdamGroupOptions>): AdamState {
     return adamInit(p, group);
   }
+  /** One update of every parameter with a gradient; plain groups in one fused kernel call. */
+  override step<L = undefined>(closure?: () => L): L | undefined {
+    return adamStep(this.paramGroups, this.state, false, closure);
+  }
+  /** The per-parameter rule (`step` fuses the parameters of plain groups). */
   protected update(p: Tensor, g: Tensor, s: AdamState, group: ParamGroup<AdamGroupOptions>): void {
     adamUpdate(p, g, s, group, false);
   }

@@ -2,6 +2,7 @@ import type { Tensor } from "@tsgrad/core";
 import {
   adamDefaults,
   adamInit,
+  adamStep,
   adamUpdate,
   validateAdam,
   type AdamGroupOptions,
@@ -24,6 +25,11 @@ export class AdamW extends Optimizer<AdamGroupOptions, AdamState> {
   protected initState(p: Tensor, group: ParamGroup<AdamGroupOptions>): AdamState {
     return adamInit(p, group);
   }
+  /** One update of every parameter with a gradient; plain groups in one fused kernel call. */
+  override step<L = undefined>(closure?: () => L): L | undefined {
+    return adamStep(this.paramGroups, this.state, true, closure);
+  }
+  /** The per-parameter rule (`step` fuses the parameters of plain groups). */
   protected update(p: Tensor, g: Tensor, s: AdamState, group: ParamGroup<AdamGroupOptions>): void {
     adamUpdate(p, g, s, group, true);
   }

@@ -88,6 +88,21 @@ export interface AvgPool2dParams {
 }
 
 /**
+ * Hyperparameters of one fused Adam / AdamW step (PyTorch's, without AMSGrad or maximize), and
+ * each parameter's step count t after this step (its bias corrections use βᵗ).
+ */
+export interface AdamStepParams {
+  readonly lr: number;
+  readonly betas: readonly [number, number];
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** AdamW's decoupled decay `θ ← θ·(1 − lr·λ)` instead of Adam's L2 term `g ← g + λθ`. */
+  readonly decoupled: boolean;
+  /** t for each parameter, in order. */
+  readonly steps: readonly number[];
+}
+
+/**
  * The primitive kernels a backend provides. Every kernel returns a fresh contiguous array (or
  * writes into a view it is given); no kernel keeps memory beyond the call. Operands arrive
  * already broadcast (stride 0 on expanded dims) and cast to a common dtype by the ops layer.
@@ -196,6 +211,21 @@ export interface Backend {
     weight: View | null,
     training: boolean,
   ): { gradInput: TypedArray; gradWeight: TypedArray; gradBias: TypedArray };
+  /**
+   * One Adam / AdamW step of every parameter, in place: for each i, `params[i]`, `expAvgs[i]` and
+   * `expAvgSqs[i]` are updated from `grads[i]`. All views are contiguous (any offset) and share one
+   * float dtype; the four views of one parameter share its shape. Each element computes, rounding
+   * to the dtype after every operation as the equivalent chain of tensor ops does:
+   * `g ← g + λθ` (Adam, λ ≠ 0) or `θ ← θ·(1 − lr·λ)` (AdamW); `m ← β₁m + (1 − β₁)g`;
+   * `v ← β₂v + ((1 − β₂)g)·g`; `θ ← θ + (−lr/(1 − β₁ᵗ)·m) / (√v / √(1 − β₂ᵗ) + eps)`.
+   */
+  adamStep(
+    params: readonly View[],
+    grads: readonly View[],
+    expAvgs: readonly View[],
+    expAvgSqs: readonly View[],
+    p: AdamStepParams,
+  ): void;
 }
 
 /** The kernels of a {@link Backend} (everything but its descriptive fields). */

@@ -4,6 +4,7 @@ import { binary, unary, where } from "./elementwise.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
 import { matmul } from "./matmul.js";
 import { batchNormBackward, batchNormForward, batchNormStats } from "./norm.js";
+import { adamStep } from "./optim.js";
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool.js";
 import { argReduce, reduce } from "./reduce.js";
 import { contiguousCopy, forEachRow } from "./strided.js";
@@ -48,4 +49,5 @@ export const jsBackend: Backend = {
   batchNormStats,
   batchNormForward,
   batchNormBackward,
+  adamStep,
 };

@@ -3,6 +3,7 @@ import { jsBackend } from "../js/index.js";
 import { elementwiseKernels } from "./elementwise.js";
 import type { CompiledKernels } from "./module.js";
 import { normKernels } from "./norm.js";
+import { optimKernels } from "./optim.js";
 import { poolKernels } from "./pool.js";
 import { WasmRuntime, type ThreadPool } from "./runtime.js";
 
@@ -24,7 +25,12 @@ export function createWasmBackend(
       threads: rt.threads,
       arenaBytes: () => rt.arena.byteLength,
       dtypes: ["float32"],
-      kernels: { ...elementwiseKernels(rt), ...poolKernels(rt), ...normKernels(rt) },
+      kernels: {
+        ...elementwiseKernels(rt),
+        ...poolKernels(rt),
+        ...normKernels(rt),
+        ...optimKernels(rt),
+      },
     },
     jsBackend,
   );
