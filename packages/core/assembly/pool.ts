@@ -48,10 +48,10 @@ export function maxPool2dF32(
           for (let w = w0; w < w1; w += dw) {
             const v = load<f32>(xb + (<usize>(row + w) << 2));
             // strict > keeps the first maximum on ties; a NaN always wins, as in PyTorch
-            if (v > best || v != v) {
-              best = v;
-              bi = row + w;
-            }
+            // (selects, not branches: random data would mispredict half of them)
+            const take = v > best || v != v;
+            best = select<f32>(v, best, take);
+            bi = select<i32>(row + w, bi, take);
           }
         }
         store<f32>(values + o, best);
@@ -62,9 +62,52 @@ export function maxPool2dF32(
 }
 
 /**
+ * The 2×2 stride-2 maxima of four neighbouring outputs ow .. ow + 3 of one output row, from input
+ * rows `r0` and `r1` (`top` = the plane index of r0's first element), written at `values` and
+ * `indices` (the output row's start): two 8-float loads per input row, deinterleaved into the
+ * windows' four taps, which are compared in window order.
+ */
+// @ts-ignore: decorator
+@inline
+function maxOf4Windows(
+  r0: usize,
+  r1: usize,
+  top: i32,
+  ow: i32,
+  W: i32,
+  values: usize,
+  indices: usize,
+): void {
+  const c0 = <usize>(2 * ow) << 2;
+  const lo0 = v128.load(r0 + c0);
+  const hi0 = v128.load(r0 + c0 + 16);
+  const lo1 = v128.load(r1 + c0);
+  const hi1 = v128.load(r1 + c0 + 16);
+  // taps in window order: a = (0, 0), b = (0, 1), c = (1, 0), d = (1, 1)
+  let best = f32x4.shuffle(lo0, hi0, 0, 2, 4, 6);
+  const b = f32x4.shuffle(lo0, hi0, 1, 3, 5, 7);
+  const c = f32x4.shuffle(lo1, hi1, 0, 2, 4, 6);
+  const d = f32x4.shuffle(lo1, hi1, 1, 3, 5, 7);
+  let code = i32x4.splat(0);
+  let m = v128.or(f32x4.gt(b, best), f32x4.ne(b, b));
+  best = v128.bitselect(b, best, m);
+  code = v128.bitselect(i32x4.splat(1), code, m);
+  m = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
+  best = v128.bitselect(c, best, m);
+  code = v128.bitselect(i32x4.splat(W), code, m);
+  m = v128.or(f32x4.gt(d, best), f32x4.ne(d, d));
+  best = v128.bitselect(d, best, m);
+  code = v128.bitselect(i32x4.splat(W + 1), code, m);
+  const o = <usize>ow << 2;
+  v128.store(values + o, best);
+  const first = i32x4.add(i32x4.splat(top + 2 * ow), i32x4(0, 2, 4, 6));
+  v128.store(indices + o, i32x4.add(first, code));
+}
+
+/**
  * Max pooling with a 2×2 window, stride 2, no padding or dilation, every window inside the input
- * (2·OH ≤ H, 2·OW ≤ W): the reference convnet's pooling. Four outputs per step: the window's four
- * taps of four neighbouring outputs come from two 8-float row loads, deinterleaved.
+ * (2·OH ≤ H, 2·OW ≤ W): the reference convnet's pooling, four outputs per step. A row whose width
+ * is not a multiple of 4 ends with a group overlapping the previous one (same values rewritten).
  */
 export function maxPool2x2F32(
   x: usize,
@@ -79,64 +122,32 @@ export function maxPool2x2F32(
 ): void {
   const plane = <usize>(H * W);
   const outPlane = <usize>(OH * OW);
-  const codeB = i32x4.splat(1);
-  const codeC = i32x4.splat(W);
-  const codeD = i32x4.splat(W + 1);
-  const lanes = i32x4(0, 2, 4, 6);
   for (let pl = start; pl < end; pl++) {
     const xb = x + ((<usize>pl * plane) << 2);
-    let o = (<usize>pl * outPlane) << 2;
     for (let oh = 0; oh < OH; oh++) {
       const top = 2 * oh * W;
       const r0 = xb + (<usize>top << 2);
       const r1 = r0 + (<usize>W << 2);
+      const o = (<usize>pl * outPlane + <usize>(oh * OW)) << 2;
+      const vo = values + o;
+      const io = indices + o;
       let ow = 0;
-      for (; ow + 4 <= OW; ow += 4, o += 16) {
-        const c0 = <usize>(2 * ow) << 2;
-        const lo0 = v128.load(r0 + c0);
-        const hi0 = v128.load(r0 + c0 + 16);
-        const lo1 = v128.load(r1 + c0);
-        const hi1 = v128.load(r1 + c0 + 16);
-        // taps in window order: a = (0, 0), b = (0, 1), c = (1, 0), d = (1, 1)
-        let best = f32x4.shuffle(lo0, hi0, 0, 2, 4, 6);
-        const b = f32x4.shuffle(lo0, hi0, 1, 3, 5, 7);
-        const c = f32x4.shuffle(lo1, hi1, 0, 2, 4, 6);
-        const d = f32x4.shuffle(lo1, hi1, 1, 3, 5, 7);
-        let code = i32x4.splat(0);
-        let m = v128.or(f32x4.gt(b, best), f32x4.ne(b, b));
-        best = v128.bitselect(b, best, m);
-        code = v128.bitselect(codeB, code, m);
-        m = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
-        best = v128.bitselect(c, best, m);
-        code = v128.bitselect(codeC, code, m);
-        m = v128.or(f32x4.gt(d, best), f32x4.ne(d, d));
-        best = v128.bitselect(d, best, m);
-        code = v128.bitselect(codeD, code, m);
-        v128.store(values + o, best);
-        const first = i32x4.add(i32x4.splat(top + 2 * ow), lanes);
-        v128.store(indices + o, i32x4.add(first, code));
-      }
-      for (; ow < OW; ow++, o += 4) {
+      for (; ow + 4 <= OW; ow += 4) maxOf4Windows(r0, r1, top, ow, W, vo, io);
+      if (ow < OW && OW >= 4) maxOf4Windows(r0, r1, top, OW - 4, W, vo, io);
+      // narrow outputs (OW < 4): one window at a time
+      for (; ow < OW && OW < 4; ow++) {
         const w = 2 * ow;
         let best = load<f32>(r0 + (<usize>w << 2));
         let bi = top + w;
-        const b = load<f32>(r0 + (<usize>(w + 1) << 2));
-        if (b > best || b != b) {
-          best = b;
-          bi = top + w + 1;
+        for (let t = 1; t < 4; t++) {
+          const at = top + (t >> 1) * W + w + (t & 1);
+          const v = load<f32>(xb + (<usize>at << 2));
+          const take = v > best || v != v;
+          best = select<f32>(v, best, take);
+          bi = select<i32>(at, bi, take);
         }
-        const c = load<f32>(r1 + (<usize>w << 2));
-        if (c > best || c != c) {
-          best = c;
-          bi = top + W + w;
-        }
-        const d = load<f32>(r1 + (<usize>(w + 1) << 2));
-        if (d > best || d != d) {
-          best = d;
-          bi = top + W + w + 1;
-        }
-        store<f32>(values + o, best);
-        store<i32>(indices + o, bi);
+        store<f32>(vo + (<usize>ow << 2), best);
+        store<i32>(io + (<usize>ow << 2), bi);
       }
     }
   }

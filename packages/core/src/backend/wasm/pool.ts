@@ -1,5 +1,5 @@
 import { numelOf } from "../../shape.js";
-import type { AvgPool2dParams, PartialBackend } from "../backend.js";
+import type { AvgPool2dParams, MaxPool2dParams, PartialBackend } from "../backend.js";
 import type { WasmRuntime } from "./runtime.js";
 
 /** [N·C, H, W] of an NCHW shape. */
@@ -17,6 +17,21 @@ const avgArgs = (p: AvgPool2dParams): number[] => [
   p.divisorOverride ?? 0,
 ];
 
+/** A 2×2 window, stride 2, no padding or dilation, every window inside the input. */
+function isTwoByTwo(p: MaxPool2dParams, H: number, W: number): boolean {
+  const same = (pair: readonly [number, number], v: number): boolean =>
+    pair[0] === v && pair[1] === v;
+  const [OH, OW] = p.outSize;
+  return (
+    same(p.kernel, 2) &&
+    same(p.stride, 2) &&
+    same(p.padding, 0) &&
+    same(p.dilation, 1) &&
+    2 * OH <= H &&
+    2 * OW <= W
+  );
+}
+
 /**
  * Pooling kernels over float32 planes, split across threads by plane (N·C). Max pooling with a
  * 2×2 window, stride 2 and no padding (the reference convnet's) has its own SIMD kernel.
@@ -28,16 +43,11 @@ export function poolKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       const [OH, OW] = p.outSize;
       const n = P * OH * OW;
       const taps = p.kernel[0] * p.kernel[1];
-      const twoByTwo =
-        [...p.kernel, ...p.stride].every((v) => v === 2) &&
-        [...p.padding, ...p.dilation].every((v, i) => v === (i < 2 ? 0 : 1)) &&
-        2 * OH <= H &&
-        2 * OW <= W;
       return rt.arena.scope(() => {
         const src = rt.put(x);
         const values = rt.arena.alloc(n * 4);
         const indices = rt.arena.alloc(n * 4);
-        if (twoByTwo) {
+        if (isTwoByTwo(p, H, W)) {
           rt.split("maxPool2x2F32", [src, values, indices, H, W, OH, OW], P, n * taps);
         } else {
           const geo = [...p.kernel, ...p.stride, ...p.padding, ...p.dilation];
