@@ -130,6 +130,7 @@ for (let round = 1; round <= rounds; round++) {
 const outcomes = (configs: readonly BenchConfig[]): ConfigOutcome[] =>
   configs.filter((c) => trials.has(c)).map((config) => ({ config, trials: trials.get(config)! }));
 const cpu = cpus()[0];
+const busiest = Math.max(loadAtStart, loadavg()[0]!);
 const report = await renderReport(outcomes(STEP_CONFIGS), outcomes(GEMM_CONFIGS), {
   command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])]
     .join(" ")
@@ -143,6 +144,11 @@ const report = await renderReport(outcomes(STEP_CONFIGS), outcomes(GEMM_CONFIGS)
   rounds,
   steps,
   batch,
+  ...(busiest > cpus().length && {
+    warning:
+      `The machine was busy (load average up to ${busiest.toFixed(1)} on ${cpus().length} cores): ` +
+      "other processes shared the cores, so rates, and above all multi-threaded ones, are unreliable.",
+  }),
 });
 console.log(`\n${report}`);
 if (!flags["no-write"]) console.log(`wrote ${writeResults(report)}`);

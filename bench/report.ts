@@ -33,6 +33,8 @@ export interface RunInfo {
   readonly rounds: number;
   readonly steps: number;
   readonly batch: number;
+  /** Said above the tables when the run's figures deserve less trust (e.g. a busy machine). */
+  readonly warning?: string;
 }
 
 const fmtRate = (x: number): string => x.toFixed(x < 100 ? 1 : 0);
@@ -45,6 +47,12 @@ function whyNot(o: ConfigOutcome): string {
     if (t.kind === "failed") return `failed: ${t.reason}`;
   }
   return "not run";
+}
+
+/** `, N failed` when some trials of a configuration that produced numbers failed. */
+function failedNote(o: ConfigOutcome): string {
+  const failed = o.trials.filter((t) => t.kind === "failed").length;
+  return failed === 0 ? "" : ` (${failed} failed)`;
 }
 
 const stepSamples = (o: ConfigOutcome): StepSample[] =>
@@ -105,7 +113,7 @@ function stepTable(outcomes: readonly ConfigOutcome[]): string {
         samples[0]!.ran,
         fmtRate(rate),
         `${fmtRate(Math.min(...rates))}–${fmtRate(Math.max(...rates))}`,
-        `${samples.length} × ${samples[0]!.steps}`,
+        `${samples.length} × ${samples[0]!.steps}${failedNote(o)}`,
         Math.max(...samples.map((s) => s.maxRssMiB)).toFixed(0),
         refRate === null ? "–" : fmtRatio(refRate / rate),
       ]),
@@ -185,6 +193,7 @@ export async function renderReport(
       `timing ${info.steps} step${info.steps === 1 ? "" : "s"} at batch ${info.batch} after its warm-up steps; the figure is ` +
       "the median over rounds, peak RSS the largest.",
     "",
+    ...(info.warning === undefined ? [] : [`**${info.warning}**`, ""]),
     "### ConvNet1 training step (forward + backward + Adam), batch " + info.batch,
     "",
     stepTable(steps),

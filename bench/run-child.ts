@@ -67,14 +67,17 @@ function commandFor(config: BenchConfig, steps: number, opts: TrialOptions): [st
   return [process.execPath, args];
 }
 
-/** Last non-empty line of a stream, shortened for a table cell. */
-function lastLine(text: string): string {
-  const line = text
+/**
+ * The line of a child's output that says what went wrong: the last `SomethingError: …` line, else
+ * the last line that is neither a stack frame nor Node's closing `Node.js vX` line; shortened.
+ */
+function errorLine(text: string): string {
+  const lines = text
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("at "))
-    .pop();
-  return (line ?? "").slice(0, 200);
+    .filter((l) => l !== "" && !l.startsWith("at ") && !/^Node\.js v\d/.test(l));
+  const error = lines.filter((l) => /^[\w.[\] ]*(Error|Exception)\b/.test(l)).pop();
+  return (error ?? lines.pop() ?? "no output").slice(0, 200);
 }
 
 /** Runs one trial of `config` in a fresh process and returns its result. */
@@ -98,5 +101,5 @@ export function runTrial(config: BenchConfig, opts: TrialOptions): TrialResult {
   const result = parseChildOutput(child.stdout);
   if (child.status === 0 && result !== null) return result;
   const how = child.signal === null ? `exit ${child.status}` : `killed by ${child.signal}`;
-  return { kind: "failed", reason: `${how}: ${lastLine(child.stderr) || lastLine(child.stdout)}` };
+  return { kind: "failed", reason: `${how}: ${errorLine(`${child.stdout}\n${child.stderr}`)}` };
 }
