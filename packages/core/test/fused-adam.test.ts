@@ -41,8 +41,11 @@ function on<T>(backend: Backend, fn: () => T): T {
   }
 }
 
+/** The hyperparameters of a step, without the step counts. */
+type Hyper = Omit<FusedAdamOptions, "steps">;
+
 /** PyTorch 1.13's single-tensor Adam as the chain of tensor ops @tsgrad/optim used to run. */
-function unfused(p: Tensor, g: Tensor, m: Tensor, v: Tensor, step: number, o: FusedAdamOptions) {
+function unfused(p: Tensor, g: Tensor, m: Tensor, v: Tensor, step: number, o: Hyper) {
   const [beta1, beta2] = o.betas;
   if (o.decoupled) p.mul_(1 - o.lr * o.weightDecay);
   else if (o.weightDecay !== 0) g = g.add(p, o.weightDecay);
@@ -87,7 +90,7 @@ const values = (q: Problem): Float64Array[] =>
 
 const SHAPES = [[16, 1, 5, 5], [16], [32, 16, 5, 5], [32], [10, 1568], [10], [3]];
 
-const OPTIONS: [string, Omit<FusedAdamOptions, "steps">][] = [
+const OPTIONS: [string, Hyper][] = [
   ["Adam", { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupled: false }],
   [
     "Adam, L2 decay",
@@ -98,7 +101,7 @@ const OPTIONS: [string, Omit<FusedAdamOptions, "steps">][] = [
 ];
 
 /** Three steps; the parameters' step counts differ (later ones joined later). */
-function run(q: Problem, o: Omit<FusedAdamOptions, "steps">, fused: boolean): void {
+function run(q: Problem, o: Hyper, fused: boolean): void {
   noGrad(() => {
     for (let t = 1; t <= 3; t++) {
       const steps = q.params.map((_, i) => t + (i % 3));
