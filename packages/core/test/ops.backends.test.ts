@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
 import {
   Tensor,
+  fusedAdam_,
   grad,
   jsBackend,
   noGrad,
@@ -111,6 +112,39 @@ for (const [name, backend] of FAST_BACKENDS) {
         fc.assert(property, spec.runs === undefined ? {} : { numRuns: spec.runs });
       });
     }
+
+    // the one kernel outside the registry (in place, no gradient): the optimizers' fused Adam
+    test(`fused Adam/AdamW step on ${name} equals the JS reference`, () => {
+      const sizes = [1, 7, 300, 4099];
+      const make = (seed: number, n: number): Tensor =>
+        tensor(Array.from({ length: n }, (_, p) => Math.sin(seed + 3.7 * p) * (seed % 3)));
+      const run = (b: Backend, decoupled: boolean): number[][] =>
+        on(b, () => {
+          const params = sizes.map((n, i) => make(i + 1, n));
+          const avgs = sizes.map((n, i) =>
+            make(i + 11, n)
+              .abs()
+              .mul(0.1),
+          );
+          const sqs = sizes.map((n, i) =>
+            make(i + 21, n)
+              .abs()
+              .mul(0.01),
+          );
+          const grads = sizes.map((n, i) => make(i + 31, n));
+          const options = { lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8 };
+          fusedAdam_(params, grads, avgs, sqs, {
+            ...options,
+            weightDecay: 0.01,
+            decoupled,
+            steps: [1, 2, 3, 10],
+          });
+          return [...params, ...avgs, ...sqs].map((t) => Array.from(t.dataSync()));
+        });
+      for (const decoupled of [false, true]) {
+        expect(run(backend, decoupled)).toEqual(run(jsBackend, decoupled));
+      }
+    });
 
     // runs after the registry tests above (vitest runs a file's tests in order)
     test(`every kernel the ${name} backend claims ran on it`, () => {
