@@ -7,6 +7,7 @@ export * from "./elementwise";
 export * from "./pool";
 export * from "./norm";
 export * from "./optim";
+export { gemmScratchBytes, matmulF32 } from "./gemm";
 
 /** First byte past the module's static data: where the JavaScript arena may start. */
 export function heapBase(): usize {

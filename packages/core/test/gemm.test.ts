@@ -107,7 +107,8 @@ describe("matmul on the blocked GEMM", () => {
               s += xd[(bt * 37 + i) * 300 + k]! * yd[(bt * 300 + k) * 9 + j]!;
             err = Math.max(err, Math.abs(od[(bt * 37 + i) * 9 + j]! - s) / (1 + Math.abs(s)));
           }
-      expect(err).toBeLessThan(dtype === "float32" ? 1e-6 : 1e-12);
+      // float32 runs on the default backend, which may accumulate in float32 (wasm)
+      expect(err).toBeLessThan(dtype === "float32" ? 2e-5 : 1e-12);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { composeBackend, type ComposedBackend } from "../compose.js";
 import { jsBackend } from "../js/index.js";
 import { elementwiseKernels } from "./elementwise.js";
+import { matmulKernels } from "./matmul.js";
 import type { CompiledKernels } from "./module.js";
 import { normKernels } from "./norm.js";
 import { optimKernels } from "./optim.js";
@@ -27,6 +28,7 @@ export function createWasmBackend(
       dtypes: ["float32"],
       kernels: {
         ...elementwiseKernels(rt),
+        ...matmulKernels(rt),
         ...poolKernels(rt),
         ...normKernels(rt),
         ...optimKernels(rt),
