@@ -8,6 +8,7 @@ export * from "./pool";
 export * from "./norm";
 export * from "./optim";
 export { gemmScratchBytes, matmulF32 } from "./gemm";
+export * from "./conv";
 
 /** First byte past the module's static data: where the JavaScript arena may start. */
 export function heapBase(): usize {

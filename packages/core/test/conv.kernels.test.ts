@@ -63,7 +63,8 @@ describe("conv2d kernels on larger problems", () => {
         };
         const y = conv2d(x, w, b, options);
         const want = conv2dRef(ref(x), ref(w), b && ref(b), c.geo);
-        const tol = dtype === "float64" ? 1e-12 : 1e-5;
+        // float32 runs on the default backend, which may accumulate in float32 (wasm)
+        const tol = dtype === "float64" ? 1e-12 : 1e-4;
         expect(relError(y, want), "output").toBeLessThan(tol);
 
         const g = randn([...y.shape], { dtype, generator: gen });

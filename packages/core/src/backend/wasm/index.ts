@@ -1,5 +1,6 @@
 import { composeBackend, type ComposedBackend } from "../compose.js";
 import { jsBackend } from "../js/index.js";
+import { convKernels } from "./conv.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernels } from "./matmul.js";
 import type { CompiledKernels } from "./module.js";
@@ -29,6 +30,7 @@ export function createWasmBackend(
       kernels: {
         ...elementwiseKernels(rt),
         ...matmulKernels(rt),
+        ...convKernels(rt),
         ...poolKernels(rt),
         ...normKernels(rt),
         ...optimKernels(rt),

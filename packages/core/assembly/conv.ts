@@ -1,0 +1,347 @@
+// 2-D convolution (NCHW, float32) through the GEMM. For one image n and group g, the im2col matrix
+// `cols` has a row per (channel, ki, kj) of the group's kernel (Kc = Cg·kh·kw rows) and a column
+// per output pixel (P = OH·OW), so that
+//   forward:          Y[Og, P]  = W[Og, Kc] · cols[Kc, P]
+//   backward input:   dcols     = Wᵀ[Kc, Og] · dY[Og, P], then col2im adds dcols into dx
+//   backward weight:  dW[Og, Kc] = Σₙ dY[Og, P] · colsᵀ[P, Kc]   (samples in order 0..N−1)
+// Taps outside the input read as zeros. Each export deals independent units of work to `slots`
+// slots and runs slots [start, end) with the scratch of slot `start`; no unit's arithmetic
+// depends on which slot or thread runs it, so results are bitwise identical for any thread count.
+import { f32At, gemm, GEMM_SCRATCH, slotStart } from "./gemm";
+
+/** Geometry of one conv call, written by JavaScript as 22 consecutive int32s. */
+@unmanaged
+class Geometry {
+  N: i32;
+  C: i32;
+  H: i32;
+  W: i32;
+  O: i32;
+  OH: i32;
+  OW: i32;
+  kh: i32;
+  kw: i32;
+  sh: i32;
+  sw: i32;
+  ph: i32;
+  pw: i32;
+  dh: i32;
+  dw: i32;
+  G: i32;
+  /**
+   * Backward input: units a (sample, group) splits into (chunks of its channels); backward
+   * weight: 1 to deal row tiles of dw to the slots, 0 column tiles.
+   */
+  chunks: i32;
+  /** Output pixels per unit (forward) or per im2col block (backward weight). */
+  block: i32;
+  /** Row pitch (floats) of the cols scratch; the scratch of a slot follows its GEMM scratch. */
+  ld: i32;
+  /** Bytes of scratch per slot (GEMM_SCRATCH, then cols, then padded planes). */
+  slotBytes: i32;
+  /** Row pitch (floats) of the padded planes: every tap of a row lands inside it. */
+  wp: i32;
+  /** Byte offset of the padded planes in a slot's scratch. */
+  padAt: i32;
+}
+
+/** First output position ≥ 0 whose tap at offset t (= k·dilation − padding) lands in [0, size). */
+// @ts-ignore: decorator
+@inline
+function firstValid(t: i32, stride: i32): i32 {
+  return t >= 0 ? 0 : (stride - 1 - t) / stride;
+}
+
+/** One past the last output position whose tap at offset t lands in [0, size), at least lo. */
+// @ts-ignore: decorator
+@inline
+function endValid(t: i32, stride: i32, size: i32, outSize: i32, lo: i32): i32 {
+  const last = size - 1 - t;
+  return max(lo, last < 0 ? 0 : min(outSize, last / stride + 1));
+}
+
+/**
+ * Copies rows [ih0, ih0 + rows) of channels [c0, c1) of the planes at `x` into `pad` with their
+ * zero border: channel c, row ih, column iw (from −pw) at pad + ((c − c0)·rows + ih − ih0)·wp +
+ * pw + iw floats. Rows and columns outside the input are zeros, so im2col needs no bounds tests.
+ */
+function padPlanes(g: Geometry, x: usize, c0: i32, c1: i32, ih0: i32, rows: i32, pad: usize): void {
+  const W = g.W;
+  const zero = f32x4.splat(0);
+  let dst = pad;
+  for (let c = c0; c < c1; c++) {
+    const plane = f32At(x, c * g.H * W);
+    for (let ih = ih0; ih < ih0 + rows; ih++) {
+      const end = f32At(dst, g.wp);
+      for (let d = dst; d < end; d += 16) v128.store(d, zero);
+      if (ih >= 0 && ih < g.H) {
+        const src = f32At(plane, ih * W);
+        const out = f32At(dst, g.pw);
+        let iw = 0;
+        for (; iw + 4 <= W; iw += 4) v128.store(f32At(out, iw), v128.load(f32At(src, iw)));
+        for (; iw < W; iw++) store<f32>(f32At(out, iw), load<f32>(f32At(src, iw)));
+      }
+      dst = end;
+    }
+  }
+}
+
+/** Input rows from `ih0` that output pixels [p0, p1) touch (what padPlanes must copy). */
+// @ts-ignore: decorator
+@inline
+function rowSpan(g: Geometry, p0: i32, p1: i32): i32 {
+  const oh0 = p0 / g.OW;
+  const oh1 = (p1 - 1) / g.OW;
+  return (oh1 - oh0) * g.sh + (g.kh - 1) * g.dh + 1;
+}
+
+/**
+ * Rows [r0, r1) and output pixels [p0, p1) of the im2col matrix into `cols` (row r − r0 at
+ * cols + (r − r0)·ld floats), from planes padded by padPlanes for channels from c0 and input rows
+ * from p0's first tap row, `rows` of them. With unit column stride each output row is copied in
+ * whole vectors, running up to 3 floats past its end (the next row overwrites them; the pitch
+ * leaves room after the last).
+ */
+function im2col(
+  g: Geometry,
+  pad: usize,
+  c0: i32,
+  rows: i32,
+  r0: i32,
+  r1: i32,
+  p0: i32,
+  p1: i32,
+  cols: usize,
+): void {
+  const OW = g.OW;
+  const kk = g.kh * g.kw;
+  const sw = g.sw;
+  const oh0 = p0 / OW;
+  // whole output rows with unit column stride (the common case): each row is a run of vectors
+  const wholeRows = sw == 1 && p0 == oh0 * OW && (p1 % OW == 0 || p1 == g.OH * OW);
+  const rowBytes = (<usize>OW) << 2;
+  const srcStep = (<usize>(g.sh * g.wp)) << 2;
+  for (let r = r0; r < r1; r++) {
+    const c = r / kk;
+    const ki = (r - c * kk) / g.kw;
+    const kj = r - c * kk - ki * g.kw;
+    // tap (ki, kj) of output pixel (oh, ow) in the padded planes: row (oh − oh0)·sh + ki·dh,
+    // column ow·sw + kj·dw
+    const tap = f32At(pad, ((c - c0) * rows + ki * g.dh) * g.wp + kj * g.dw);
+    const row = f32At(cols, (r - r0) * g.ld - p0);
+    if (wholeRows) {
+      let src = tap;
+      const end = f32At(row, p1);
+      for (let out = f32At(row, p0); out < end; out += rowBytes, src += srcStep) {
+        for (let v: usize = 0; v < rowBytes; v += 16) v128.store(out + v, v128.load(src + v));
+      }
+      continue;
+    }
+    for (let oh = oh0; oh * OW < p1; oh++) {
+      const out = f32At(row, oh * OW); // output pixel (oh, ow) at out + ow
+      const src = f32At(tap, (oh - oh0) * g.sh * g.wp);
+      const a = max(0, p0 - oh * OW);
+      const b = min(OW, p1 - oh * OW);
+      if (sw == 1) {
+        for (let ow = a; ow < b; ow += 4) v128.store(f32At(out, ow), v128.load(f32At(src, ow)));
+      } else {
+        for (let ow = a; ow < b; ow++) store<f32>(f32At(out, ow), load<f32>(f32At(src, ow * sw)));
+      }
+    }
+  }
+}
+
+/** im2col of pixels [p0, p1) for rows [r0, r1) of image-and-group planes `x`, via `pad`. */
+function im2colVia(
+  g: Geometry,
+  x: usize,
+  pad: usize,
+  r0: i32,
+  r1: i32,
+  p0: i32,
+  p1: i32,
+  cols: usize,
+): void {
+  const kk = g.kh * g.kw;
+  const c0 = r0 / kk;
+  const c1 = (r1 - 1) / kk + 1;
+  const rows = rowSpan(g, p0, p1);
+  padPlanes(g, x, c0, c1, (p0 / g.OW) * g.sh - g.ph, rows, pad);
+  im2col(g, pad, c0, rows, r0, r1, p0, p1, cols);
+}
+
+/**
+ * Adds rows [r0, r1) of a full-width (P columns) im2col-shaped matrix `cols` into the
+ * image-and-group planes at `dx`. A pixel's sum runs over (ki, kj, oh, ow) in order.
+ */
+function col2im(g: Geometry, cols: usize, r0: i32, r1: i32, dx: usize): void {
+  const OW = g.OW;
+  const kk = g.kh * g.kw;
+  const sw = g.sw;
+  const srcStep = (<usize>OW) << 2;
+  const dstStep = (<usize>(g.sh * g.W)) << 2;
+  for (let r = r0; r < r1; r++) {
+    const c = r / kk;
+    const ki = (r - c * kk) / g.kw;
+    const kj = r - c * kk - ki * g.kw;
+    // output columns [lo, hi) and rows [ohLo, ohHi) whose tap (ki, kj) lands inside the input
+    const tw = kj * g.dw - g.pw;
+    const lo = min(OW, firstValid(tw, sw));
+    const hi = endValid(tw, sw, g.W, OW, lo);
+    const th = ki * g.dh - g.ph;
+    const ohLo = min(g.OH, firstValid(th, g.sh));
+    const ohHi = endValid(th, g.sh, g.H, g.OH, ohLo);
+    const vecEnd = sw == 1 ? lo + ((hi - lo) & ~3) : lo;
+    // output pixel (oh, ow) of this row at src + ow; its tap at dst + ow·sw
+    let src = f32At(cols, (r - r0) * g.ld + ohLo * OW);
+    let dst = f32At(dx, c * g.H * g.W + (ohLo * g.sh + th) * g.W + tw);
+    for (let oh = ohLo; oh < ohHi; oh++, src += srcStep, dst += dstStep) {
+      let ow = lo;
+      for (; ow < vecEnd; ow += 4) {
+        const d = f32At(dst, ow);
+        v128.store(d, f32x4.add(v128.load(d), v128.load(f32At(src, ow))));
+      }
+      for (; ow < hi; ow++) {
+        const d = f32At(dst, ow * sw);
+        store<f32>(d, load<f32>(d) + load<f32>(f32At(src, ow)));
+      }
+    }
+  }
+}
+
+/**
+ * y [N, O, OH, OW] = conv2d(x [N, C, H, W], w [O, Cg, kh, kw]). Units: (sample, group, run of
+ * `block` output pixels); each packs its im2col slice and runs one GEMM into its own pixels.
+ */
+export function conv2dF32(
+  geometry: usize,
+  x: usize,
+  w: usize,
+  y: usize,
+  scratch: usize,
+  slots: i32,
+  start: i32,
+  end: i32,
+): void {
+  const g = changetype<Geometry>(geometry);
+  const Cg = g.C / g.G;
+  const Og = g.O / g.G;
+  const Kc = Cg * g.kh * g.kw;
+  const P = g.OH * g.OW;
+  const per = g.block;
+  const chunks = (P + per - 1) / per;
+  const units = g.N * g.G * chunks;
+  const scr = scratch + <usize>start * <usize>g.slotBytes;
+  const cols = scr + GEMM_SCRATCH;
+  const pad = scr + <usize>g.padAt;
+  const u1 = slotStart(units, slots, end);
+  for (let u = slotStart(units, slots, start); u < u1; u++) {
+    const ng = u / chunks;
+    const p0 = (u - ng * chunks) * per;
+    const p1 = min(P, p0 + per);
+    const n = ng / g.G;
+    const gi = ng - n * g.G;
+    im2colVia(g, f32At(x, (n * g.C + gi * Cg) * g.H * g.W), pad, 0, Kc, p0, p1, cols);
+    const yo = f32At(y, (n * g.O + gi * Og) * P + p0);
+    gemm(Og, p1 - p0, Kc, f32At(w, gi * Og * Kc), Kc, 1, cols, g.ld, 1, yo, P, false, scr);
+  }
+}
+
+/**
+ * dx [N, C, H, W] = conv2dBackwardInput(dy [N, O, OH, OW], w [O, Cg, kh, kw]). Units: (sample,
+ * group, chunk of input channels); each computes its channels' rows of dcols and adds them into
+ * its own (zeroed) planes of dx, so no two units write the same element.
+ */
+export function conv2dBackwardInputF32(
+  geometry: usize,
+  dy: usize,
+  w: usize,
+  dx: usize,
+  scratch: usize,
+  slots: i32,
+  start: i32,
+  end: i32,
+): void {
+  const g = changetype<Geometry>(geometry);
+  const Cg = g.C / g.G;
+  const Og = g.O / g.G;
+  const kk = g.kh * g.kw;
+  const Kc = Cg * kk;
+  const P = g.OH * g.OW;
+  const HW = g.H * g.W;
+  const per = (Cg + g.chunks - 1) / g.chunks;
+  const units = g.N * g.G * g.chunks;
+  const scr = scratch + <usize>start * <usize>g.slotBytes;
+  const cols = scr + GEMM_SCRATCH;
+  const u1 = slotStart(units, slots, end);
+  for (let u = slotStart(units, slots, start); u < u1; u++) {
+    const ng = u / g.chunks;
+    const c0 = (u - ng * g.chunks) * per;
+    const c1 = min(Cg, c0 + per);
+    if (c0 >= c1) continue;
+    const n = ng / g.G;
+    const gi = ng - n * g.G;
+    const r0 = c0 * kk;
+    const r1 = c1 * kk;
+    // Wᵀ rows r0..r1: element (r, o) of group gi at w[(gi·Og + o)·Kc + r]
+    const wT = f32At(w, gi * Og * Kc + r0);
+    const dyg = f32At(dy, (n * g.O + gi * Og) * P);
+    gemm(r1 - r0, P, Og, wT, 1, Kc, dyg, P, 1, cols, g.ld, false, scr);
+    const planes = f32At(dx, (n * g.C + gi * Cg + c0) * HW);
+    memory.fill(planes, 0, <usize>((c1 - c0) * HW) << 2);
+    col2im(g, cols, r0, r1, f32At(planes, -c0 * HW));
+  }
+}
+
+/**
+ * dw [O, Cg, kh, kw] = conv2dBackwardWeight(x [N, C, H, W], dy [N, O, OH, OW]), summed over the
+ * batch in sample order. Units: (group, tile of dw) — tiles of 8 columns (kernel taps) when
+ * `chunks` is 0, else of 4 rows (output channels); each unit accumulates every sample's GEMM
+ * into its own block of dw, output pixels in blocks of `block`.
+ */
+export function conv2dBackwardWeightF32(
+  geometry: usize,
+  x: usize,
+  dy: usize,
+  dw: usize,
+  scratch: usize,
+  slots: i32,
+  start: i32,
+  end: i32,
+): void {
+  const g = changetype<Geometry>(geometry);
+  const Cg = g.C / g.G;
+  const Og = g.O / g.G;
+  const Kc = Cg * g.kh * g.kw;
+  const P = g.OH * g.OW;
+  const byRows = g.chunks != 0;
+  const step = byRows ? 4 : 8;
+  const tiles = ((byRows ? Og : Kc) + step - 1) / step;
+  const units = g.G * tiles;
+  const scr = scratch + <usize>start * <usize>g.slotBytes;
+  const cols = scr + GEMM_SCRATCH;
+  const pad = scr + <usize>g.padAt;
+  const u1 = slotStart(units, slots, end);
+  for (let u = slotStart(units, slots, start); u < u1; ) {
+    const gi = u / tiles;
+    const t0 = u - gi * tiles;
+    const t1 = min(tiles, t0 + u1 - u);
+    u += t1 - t0;
+    const i0 = byRows ? t0 * step : 0;
+    const i1 = byRows ? min(Og, t1 * step) : Og;
+    const j0 = byRows ? 0 : t0 * step;
+    const j1 = byRows ? Kc : min(Kc, t1 * step);
+    const out = f32At(dw, (gi * Og + i0) * Kc + j0);
+    for (let n = 0; n < g.N; n++) {
+      const xg = f32At(x, (n * g.C + gi * Cg) * g.H * g.W);
+      const dyg = f32At(dy, (n * g.O + gi * Og + i0) * P);
+      for (let p0 = 0; p0 < P; p0 += g.block) {
+        const p1 = min(P, p0 + g.block);
+        im2colVia(g, xg, pad, j0, j1, p0, p1, cols);
+        // colsᵀ: element (p, j) at cols[j·ld + p]
+        const acc = n > 0 || p0 > 0;
+        gemm(i1 - i0, j1 - j0, p1 - p0, f32At(dyg, p0), P, 1, cols, 1, g.ld, out, Kc, acc, scr);
+      }
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The wasm backend's conv kernels (im2col + packed GEMM, GEMM + col2im) against the float64 JS
+ * reference over stride, padding, dilation and groups, and bitwise-equal results on one and two
+ * threads for the reference convnet's layers.
+ */
+import { describe, expect, test } from "vitest";
+import type { Backend, Conv2dParams, View } from "../src/backend/backend.js";
+import { jsBackend } from "../src/backend/js/index.js";
+import type { ComposedBackend } from "../src/backend/compose.js";
+import {
+  expectClose,
+  expectSameBits,
+  oneThread,
+  poolJobs,
+  tensor,
+  twoThreads,
+  widen,
+} from "./wasm-kernel-kit.js";
+
+interface Case {
+  name: string;
+  x: [number, number, number, number];
+  /** Output channels and kernel size. */
+  w: [number, number, number];
+  stride?: [number, number];
+  padding?: [number, number];
+  dilation?: [number, number];
+  groups?: number;
+  /** Extra rows/columns of input the input gradient is asked for (PyTorch's output_padding). */
+  extra?: [number, number];
+}
+
+const CASES: Case[] = [
+  { name: "3×3, padding 1", x: [2, 3, 9, 8], w: [4, 3, 3], padding: [1, 1] },
+  { name: "stride 2, no padding", x: [2, 3, 11, 10], w: [5, 3, 3], stride: [2, 2] },
+  {
+    name: "dilation 2, padding 2",
+    x: [1, 2, 12, 9],
+    w: [3, 3, 3],
+    padding: [2, 2],
+    dilation: [2, 2],
+  },
+  { name: "groups 2", x: [2, 4, 7, 7], w: [6, 3, 3], padding: [1, 1], groups: 2 },
+  { name: "depthwise", x: [2, 5, 8, 6], w: [5, 3, 3], padding: [1, 1], groups: 5 },
+  {
+    name: "1×5, stride (2, 1), padding (0, 2)",
+    x: [2, 3, 9, 11],
+    w: [4, 1, 5],
+    stride: [2, 1],
+    padding: [0, 2],
+  },
+  { name: "1×1", x: [3, 7, 5, 6], w: [9, 1, 1] },
+  {
+    name: "stride 3, padding 2, dilation (1, 2)",
+    x: [2, 2, 13, 14],
+    w: [3, 4, 3],
+    stride: [3, 3],
+    padding: [2, 2],
+    dilation: [1, 2],
+  },
+  {
+    name: "output_padding-like input size",
+    x: [2, 3, 9, 9],
+    w: [4, 3, 3],
+    stride: [2, 2],
+    padding: [1, 1],
+    extra: [1, 1],
+  },
+  { name: "one image, many pixel chunks", x: [1, 2, 40, 37], w: [3, 3, 3], padding: [1, 1] },
+  {
+    name: "one wide image: pixel runs split output rows",
+    x: [1, 2, 3, 300],
+    w: [3, 3, 3],
+    padding: [1, 1],
+  },
+  { name: "Kc > KC, pixels > one block", x: [1, 32, 20, 20], w: [4, 5, 5], padding: [2, 2] },
+  { name: "convnet conv1 (5×5, padding 2)", x: [3, 1, 28, 28], w: [16, 5, 5], padding: [2, 2] },
+  { name: "convnet conv2 (5×5, padding 2)", x: [3, 16, 14, 14], w: [32, 5, 5], padding: [2, 2] },
+];
+
+/** Operands and geometry of a case: x, weight, output gradient, params, sizes. */
+function setup(c: Case, seed = 1) {
+  const [N, C, H, W] = c.x;
+  const [O, kh, kw] = c.w;
+  const groups = c.groups ?? 1;
+  const p: Conv2dParams = {
+    stride: c.stride ?? [1, 1],
+    padding: c.padding ?? [0, 0],
+    dilation: c.dilation ?? [1, 1],
+    groups,
+  };
+  const extra = c.extra ?? [0, 0];
+  const out = (i: 0 | 1, size: number, k: number) =>
+    Math.floor((size - extra[i] + 2 * p.padding[i] - p.dilation[i] * (k - 1) - 1) / p.stride[i]) +
+    1;
+  const outSize: [number, number] = [out(0, H, kh), out(1, W, kw)];
+  return {
+    p,
+    outSize,
+    inSize: [H, W] as [number, number],
+    kernel: [kh, kw] as [number, number],
+    x: tensor([N, C, H, W], seed),
+    w: tensor([O, C / groups, kh, kw], seed + 1),
+    dy: tensor([N, O, ...outSize], seed + 2),
+  };
+}
+
+type Run = (be: Backend, a: View, b: View) => Float32Array | Float64Array;
+
+/** The three kernels as functions of their two tensor operands. */
+function kernels(s: ReturnType<typeof setup>): [string, Run, View, View][] {
+  return [
+    ["conv2d", (be, x, w) => be.conv2d(x, w, s.outSize, s.p) as Float32Array, s.x, s.w],
+    [
+      "conv2dBackwardInput",
+      (be, dy, w) => be.conv2dBackwardInput(dy, w, s.inSize, s.p) as Float32Array,
+      s.dy,
+      s.w,
+    ],
+    [
+      "conv2dBackwardWeight",
+      (be, x, dy) => be.conv2dBackwardWeight(x, dy, s.kernel, s.p) as Float32Array,
+      s.x,
+      s.dy,
+    ],
+  ];
+}
+
+/** Runs `run` on `be` and asserts the wasm kernel handled it (no fallback). */
+function inWasm(be: ComposedBackend, name: string, run: () => Float32Array | Float64Array) {
+  const counts = be.counts.get(name as "conv2d")!;
+  const fast = counts.fast;
+  const out = run();
+  expect(counts.fast, `${name} ran in wasm`).toBe(fast + 1);
+  return out as Float32Array;
+}
+
+describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
+  test.each(CASES)("$name: forward and both gradients match the reference", (c) => {
+    for (const [name, run, a, b] of kernels(setup(c))) {
+      const got = inWasm(oneThread, name, () => run(oneThread, a, b));
+      const ref = run(jsBackend, widen(a), widen(b));
+      const scale = run(jsBackend, widen(a, true), widen(b, true));
+      expectClose(got, ref, scale, `${c.name}: ${name}`);
+    }
+  });
+
+  const SPLIT_CASES: Case[] = [
+    { ...CASES.at(-2)!, x: [16, 1, 28, 28] },
+    { ...CASES.at(-1)!, x: [8, 16, 14, 14] },
+    {
+      name: "one image: pixel and channel chunks",
+      x: [1, 16, 48, 48],
+      w: [16, 3, 3],
+      padding: [1, 1],
+    },
+    { name: "groups 4", x: [16, 16, 24, 24], w: [16, 3, 3], padding: [1, 1], groups: 4 },
+  ];
+  test.each(SPLIT_CASES)("$name: two threads split the work and give the same bits as one", (c) => {
+    for (const [name, run, a, b] of kernels(setup(c, 7))) {
+      const before = poolJobs.count;
+      const two = inWasm(twoThreads, name, () => run(twoThreads, a, b));
+      expect(poolJobs.count, `${c.name}: ${name} was split`).toBe(before + 1);
+      expectSameBits(run(oneThread, a, b) as Float32Array, two, `${c.name}: ${name}`);
+    }
+  });
+});
