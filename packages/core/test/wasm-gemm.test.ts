@@ -17,12 +17,18 @@ import {
   widen,
 } from "./wasm-kernel-kit.js";
 
-type Layout = "row" | "transposed" | "strided";
+type Layout = "row" | "transposed" | "strided" | "reversed";
 
-/** A [B, R, C] operand of seeded values laid out as asked (a stride-2 slice for "strided"). */
+/**
+ * A [B, R, C] operand of seeded values laid out as asked: a stride-2 slice for "strided",
+ * negative strides (rows and columns read backwards) for "reversed".
+ */
 function operand(B: number, R: number, C: number, layout: Layout, seed: number): View {
   if (layout === "row") return view(values(B * R * C, seed), [B, R, C]);
   if (layout === "transposed") return view(values(B * R * C, seed), [B, R, C], [R * C, 1, R]);
+  if (layout === "reversed") {
+    return view(values(B * R * C, seed), [B, R, C], [R * C, -C, -1], R * C - 1);
+  }
   // every other column of a [B, R, 2C + 1] buffer, starting one element in
   const w = 2 * C + 1;
   return view(values(B * R * w, seed), [B, R, C], [R * w, w, 2], 1);
@@ -62,6 +68,8 @@ describe(`wasm matmul (${oneThread.simd} SIMD)`, () => {
     ["strided", "row"],
     ["row", "strided"],
     ["strided", "transposed"],
+    ["reversed", "row"],
+    ["row", "reversed"],
   ];
   test.each(layouts)("A %s, B %s, across tile and K-block edges", (la, lb) => {
     for (const [B, M, N, K] of [
