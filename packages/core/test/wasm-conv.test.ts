@@ -3,10 +3,12 @@
  * reference over stride, padding, dilation and groups, and bitwise-equal results on one and two
  * threads for the reference convnet's layers.
  */
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { Backend, Conv2dParams, View } from "../src/backend/backend.js";
 import { jsBackend } from "../src/backend/js/index.js";
 import type { ComposedBackend } from "../src/backend/compose.js";
+import { configureFastCheck } from "./spec-harness.js";
 import {
   expectClose,
   expectSameBits,
@@ -135,7 +137,49 @@ function inWasm(be: ComposedBackend, name: string, run: () => Float32Array | Flo
   return out as Float32Array;
 }
 
+configureFastCheck(40);
+
+/** Random small geometries: any kernel, stride, padding, dilation and groups with output ≥ 1. */
+const geometries: fc.Arbitrary<Case> = fc
+  .record({
+    N: fc.integer({ min: 1, max: 3 }),
+    G: fc.integer({ min: 1, max: 3 }),
+    Cg: fc.integer({ min: 1, max: 3 }),
+    Og: fc.integer({ min: 1, max: 3 }),
+    k: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+    s: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    p: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+    d: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    extra: fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 })),
+  })
+  .map(({ N, G, Cg, Og, k, s, p, d, extra }) => {
+    // the smallest input a window fits into, plus `extra`
+    const size = (i: 0 | 1) => Math.max(1, d[i] * (k[i] - 1) + 1 - 2 * p[i] + extra[i]);
+    return {
+      name: "random",
+      x: [N, G * Cg, size(0), size(1)],
+      w: [G * Og, k[0], k[1]],
+      stride: s,
+      padding: p,
+      dilation: d,
+      groups: G,
+    };
+  });
+
 describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
+  test("random geometries: forward and both gradients match the reference", () => {
+    fc.assert(
+      fc.property(geometries, (c) => {
+        for (const [name, run, a, b] of kernels(setup(c))) {
+          const got = inWasm(oneThread, name, () => run(oneThread, a, b));
+          const ref = run(jsBackend, widen(a), widen(b));
+          const scale = run(jsBackend, widen(a, true), widen(b, true));
+          expectClose(got, ref, scale, `${JSON.stringify(c)}: ${name}`);
+        }
+      }),
+    );
+  });
+
   test.each(CASES)("$name: forward and both gradients match the reference", (c) => {
     for (const [name, run, a, b] of kernels(setup(c))) {
       const got = inWasm(oneThread, name, () => run(oneThread, a, b));

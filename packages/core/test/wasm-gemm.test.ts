@@ -3,9 +3,11 @@
  * cross its 4 × 8 register tile and its cache blocks (KC = 256, MC = 128, NC = 1024), transposed,
  * strided, offset and broadcast operands, and bitwise-equal results on one and two threads.
  */
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { View } from "../src/backend/backend.js";
 import { jsBackend } from "../src/backend/js/index.js";
+import { configureFastCheck } from "./spec-harness.js";
 import {
   expectClose,
   expectSameBits,
@@ -45,7 +47,25 @@ function check(a: View, b: View, label: string): Float32Array {
   return got;
 }
 
+configureFastCheck(40);
+
+const LAYOUTS: Layout[] = ["row", "transposed", "strided", "reversed"];
+
 describe(`wasm matmul (${oneThread.simd} SIMD)`, () => {
+  test("random shapes and layouts match the reference", () => {
+    const dim = (max: number) => fc.integer({ min: 1, max });
+    const layout = fc.constantFrom(...LAYOUTS);
+    fc.assert(
+      fc.property(dim(3), dim(40), dim(40), dim(300), layout, layout, (B, M, N, K, la, lb) => {
+        check(
+          operand(B, M, K, la, 13),
+          operand(B, K, N, lb, 14),
+          `${B}×${M}×${N}×${K} ${la}/${lb}`,
+        );
+      }),
+    );
+  });
+
   const shapes: [number, number, number, number][] = [
     [1, 1, 1, 1],
     [1, 4, 8, 16], // exactly one tile
