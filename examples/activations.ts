@@ -6,51 +6,59 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { grad, linspace, type Tensor } from "@tsgrad/core";
+import { grad, linspace, tensor, type Tensor } from "@tsgrad/core";
+import { runCommand } from "./lib/cli.js";
+import { integer, text } from "./lib/flags.js";
 import { lineChart, renderSvg, type SeriesPoint } from "./lib/plots.js";
 
-const { values } = parseArgs({
-  options: {
-    out: { type: "string", default: "runs/activations" },
-    points: { type: "string", default: "201" },
+const COMMAND = {
+  usage: "npx tsx examples/activations.ts [flags]",
+  summary: "Plots sigmoid, tanh and ReLU and their derivatives by autograd to DIR/activations.svg.",
+  flags: {
+    out: text("output folder", { metavar: "DIR", default: "runs/activations" }),
+    points: integer("points of each curve on [-5, 5]", { min: 2, default: 201 }),
   },
-});
-const n = Number(values.points);
+};
+
 const activations: Record<string, (x: Tensor) => Tensor> = {
   sigmoid: (x) => x.sigmoid(),
   tanh: (x) => x.tanh(),
   relu: (x) => x.relu(),
 };
 
-const xs = linspace(-5, 5, n, { dtype: "float64" });
-const points: (SeriesPoint & { panel: string })[] = [];
-for (const [name, f] of Object.entries(activations)) {
+/** f and f' (by autograd) at each of `xs`; elementwise, so the gradient of Σf is f'. */
+function withDerivative(f: (x: Tensor) => Tensor, xs: Tensor): { y: number[]; dy: number[] } {
   const x = xs.clone().requiresGrad_();
   const y = f(x);
-  const [dy] = grad(y.sum(), x); // elementwise ops: the gradient of the sum is the derivative
-  const xv = xs.toArray() as number[];
-  const yv = y.detach().toArray() as number[];
-  const dv = dy!.toArray() as number[];
-  xv.forEach((xi, i) => {
-    points.push({ x: xi, y: yv[i]!, series: name, panel: "f(x)" });
-    points.push({ x: xi, y: dv[i]!, series: name, panel: "f'(x) by autograd" });
-  });
-  const at = (v: number): string => dv[xv.findIndex((xi) => Math.abs(xi - v) < 1e-9)]!.toFixed(4);
-  console.log(`${name.padEnd(8)} f'(-2) = ${at(-2)}  f'(0) = ${at(0)}  f'(2) = ${at(2)}`);
+  const [dy] = grad(y.sum(), x);
+  return { y: y.detach().toArray() as number[], dy: dy!.toArray() as number[] };
 }
 
-mkdirSync(values.out, { recursive: true });
-const file = join(values.out, "activations.svg");
-writeFileSync(
-  file,
-  await renderSvg(
-    lineChart(points, {
-      title: "Activations and their derivatives",
-      xTitle: "x",
-      yTitle: "",
-      points: false,
-    }),
-  ),
-);
-console.log(`wrote ${file}`);
+await runCommand(COMMAND, async ({ values }) => {
+  const xs = linspace(-5, 5, values.points, { dtype: "float64" });
+  const xv = xs.toArray() as number[];
+  const probes = tensor([-2, 0, 2], { dtype: "float64" });
+  const curves: SeriesPoint[] = [];
+  const slopes: SeriesPoint[] = [];
+  for (const [name, f] of Object.entries(activations)) {
+    const { y, dy } = withDerivative(f, xs);
+    xv.forEach((x, i) => {
+      curves.push({ x, y: y[i]!, series: name });
+      slopes.push({ x, y: dy[i]!, series: name });
+    });
+    const at = withDerivative(f, probes).dy.map((d) => d.toFixed(4));
+    console.log(`${name.padEnd(8)} f'(-2) = ${at[0]}  f'(0) = ${at[1]}  f'(2) = ${at[2]}`);
+  }
+
+  mkdirSync(values.out, { recursive: true });
+  const file = join(values.out, "activations.svg");
+  const chart = lineChart(
+    [
+      { yTitle: "f(x)", points: curves },
+      { yTitle: "f'(x) by autograd", points: slopes },
+    ],
+    { title: "Activations and their derivatives", xTitle: "x", points: false },
+  );
+  writeFileSync(file, await renderSvg(chart));
+  console.log(`wrote ${file}`);
+});

@@ -3,11 +3,15 @@
  *
  *   npx tsx examples/autograd-basics.ts [--steps 200]
  */
-import { parseArgs } from "node:util";
 import { grad, linspace, manualSeed, noGrad, randn, sin, tensor, zeros } from "@tsgrad/core";
+import { argsOrExit } from "./lib/cli.js";
+import { integer } from "./lib/flags.js";
 
-const { values } = parseArgs({ options: { steps: { type: "string", default: "200" } } });
-const steps = Number(values.steps);
+const { steps } = argsOrExit({
+  usage: "npx tsx examples/autograd-basics.ts [flags]",
+  summary: "Gradients, grad of grad, a Hessian-vector product, and a tiny fit by gradient descent.",
+  flags: { steps: integer("gradient-descent steps of the fit", { min: 1, default: 200 }) },
+});
 
 // 1. Gradients: y = x³ + 2x at x = 3 → dy/dx = 3x² + 2 = 29
 const x = tensor([3], { dtype: "float64", requiresGrad: true });

@@ -5,7 +5,6 @@
  *
  *   npx tsx examples/custom-layer.ts [--steps 60]
  */
-import { parseArgs } from "node:util";
 import {
   type Tensor,
   defineFunction,
@@ -17,8 +16,16 @@ import {
 } from "@tsgrad/core";
 import { Linear, Module, MSELoss, Parameter } from "@tsgrad/nn";
 import { Adam } from "@tsgrad/optim";
+import { argsOrExit } from "./lib/cli.js";
+import { integer } from "./lib/flags.js";
 
-const { values } = parseArgs({ options: { steps: { type: "string", default: "60" } } });
+const { steps } = argsOrExit({
+  usage: "npx tsx examples/custom-layer.ts [flags]",
+  summary:
+    "A parametric Swish written with defineFunction, checked by gradcheck and gradgradcheck,\n" +
+    "then trained inside a small network.",
+  flags: { steps: integer("Adam steps of the training", { min: 1, default: 60 }) },
+});
 
 /**
  * y = x·σ(βx). Derivatives, with s = σ(βx):
@@ -79,7 +86,7 @@ const optimizer = new Adam(net.parameters(), { lr: 0.02 });
 const criterion = new MSELoss();
 let first = 0;
 let last = 0;
-for (let step = 0; step < Number(values.steps); step++) {
+for (let step = 0; step < steps; step++) {
   optimizer.zeroGrad();
   const loss = criterion.forward(net.forward(inputs), targets);
   loss.backward();
