@@ -29,6 +29,8 @@ import {
 } from "./lib/train-options.js";
 import { evaluate, trainEpoch, type TrainingParts } from "./lib/training.js";
 
+const epochs = (n: number): string => (n === 1 ? "1 epoch" : `${n} epochs`);
+
 await runCommand(TRAIN_COMMAND, async (flags) => {
   const { values: args } = flags;
   // ---- everything is checked before anything is written ---------------------------------------
@@ -116,11 +118,11 @@ await runCommand(TRAIN_COMMAND, async (flags) => {
   }
   const nParams = model.parameters().reduce((n, p) => n + p.numel(), 0);
   const schedule =
-    config.scheduleEpochs === null ? "constant" : `cosine over ${config.scheduleEpochs} epochs`;
+    config.scheduleEpochs === null ? "constant" : `cosine over ${epochs(config.scheduleEpochs)}`;
   console.log(
     `Fashion-MNIST: ${data.train.length} train / ${data.test.length} test images; ConvNet1 with ` +
       `${nParams} parameters; Adam lr ${config.lr}, ${schedule}, batch ${config.batchSize}, ` +
-      `${config.epochs} epochs, backend ${args.backend}`,
+      `${epochs(config.epochs)}, backend ${args.backend}`,
   );
 
   // ---- train ---------------------------------------------------------------------------------

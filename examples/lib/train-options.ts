@@ -148,11 +148,13 @@ function extend(recorded: RunConfig, completed: number, epochs: number): ResumeP
     scheduleEpochs,
   };
   const head = `extending the run from ${recorded.epochs} to ${epochs} epochs`;
+  const ran =
+    completed === 1 ? "epoch 1 stays as it ran" : `epochs 1–${completed} stay as they ran`;
   const note =
     scheduleEpochs === null
       ? `${head} at the constant rate ${recorded.lr}`
       : scheduleEpochs === recorded.scheduleEpochs
         ? `${head}: the cosine keeps its length of ${scheduleEpochs} epochs`
-        : `${head}: from epoch ${completed + 1} on, the rate follows a cosine stretched to ${scheduleEpochs} epochs; epochs 1–${completed} stay as they ran`;
+        : `${head}: from epoch ${completed + 1} on, the rate follows a cosine stretched to ${scheduleEpochs} epochs; ${ran}`;
   return { config: { ...recorded, epochs, scheduleEpochs }, extension, note };
 }

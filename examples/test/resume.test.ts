@@ -23,6 +23,7 @@ async function ok(out: string, ...args: string[]): Promise<ExampleRun> {
   const run = await train(out, ...args);
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);
+  expect(run.stdout).not.toContain("\u001b["); // no progress bar when stdout is not a terminal
   return run;
 }
 /** A copy of a finished run folder, to resume without touching the original. */
