@@ -4,6 +4,7 @@
 // of output rows (or columns) they own, so threads never write the same element.
 export { simdVariant } from "./simd";
 export * from "./elementwise";
+export * from "./reduce";
 export * from "./pool";
 export * from "./norm";
 export * from "./optim";

@@ -7,6 +7,7 @@ import type { CompiledKernels } from "./module.js";
 import { normKernels } from "./norm.js";
 import { optimKernels } from "./optim.js";
 import { poolKernels } from "./pool.js";
+import { reduceKernels } from "./reduce.js";
 import { WasmRuntime, type ThreadPool } from "./runtime.js";
 
 /**
@@ -29,6 +30,7 @@ export function createWasmBackend(
       dtypes: ["float32"],
       kernels: {
         ...elementwiseKernels(rt),
+        ...reduceKernels(rt),
         ...matmulKernels(rt),
         ...convKernels(rt),
         ...poolKernels(rt),
