@@ -45,14 +45,14 @@ class Geometry {
   padAt: i32;
 }
 
-/** First output position ≥ 0 whose tap at offset t (= k·dilation − padding) lands in [0, size). */
+/** First output position whose tap at offset t (= k·dilation − padding) is not left of the input. */
 // @ts-ignore: decorator
 @inline
 function firstValid(t: i32, stride: i32): i32 {
   return t >= 0 ? 0 : (stride - 1 - t) / stride;
 }
 
-/** One past the last output position whose tap at offset t lands in [0, size), at least lo. */
+/** One past the last output position (< outSize) whose tap at offset t lands before `size`; ≥ lo. */
 // @ts-ignore: decorator
 @inline
 function endValid(t: i32, stride: i32, size: i32, outSize: i32, lo: i32): i32 {
