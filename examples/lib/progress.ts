@@ -16,8 +16,11 @@ export interface StepProgress {
 
 /** Reports an epoch's progress. */
 export interface Progress {
+  /** An epoch of `steps` training steps begins. */
   start(epoch: number, steps: number): void;
+  /** A step is done. */
   update(p: StepProgress): void;
+  /** The epoch's training is over (its summary line follows). */
   stop(): void;
 }
 
