@@ -1,5 +1,6 @@
 import type { Conv2dParams, PartialBackend } from "../backend.js";
 import { gemmScratchBytes, MADDS_PER_WORK } from "./matmul.js";
+import { putInts } from "./operands.js";
 import type { WasmRuntime } from "./runtime.js";
 
 // Convolution as im2col + GEMM inside wasm (assembly/conv.ts has the matrices). Nothing of the
@@ -83,13 +84,11 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     const padAt = gemmBytes + Math.ceil((plan.rows * plan.ld * 4) / 16) * 16;
     const padded = paddedPlanes(g, p, plan.pixels);
     const slotBytes = padAt + padded.floats * 4;
-    const geometry = rt.arena.put(
-      Int32Array.from([
-        ...[g.N, g.C, g.H, g.W, g.O, g.OH, g.OW, g.kh, g.kw],
-        ...[p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1]],
-        ...[g.G, plan.chunks, plan.block, plan.ld, slotBytes, padded.wp, padAt],
-      ]),
-    );
+    const geometry = putInts(rt, [
+      ...[g.N, g.C, g.H, g.W, g.O, g.OH, g.OW, g.kh, g.kw],
+      ...[p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1]],
+      ...[g.G, plan.chunks, plan.block, plan.ld, slotBytes, padded.wp, padAt],
+    ]);
     const slots = rt.threads;
     const scratch = rt.arena.alloc(slots * slotBytes);
     const madds = g.N * g.O * g.OH * g.OW * (g.C / g.G) * g.kh * g.kw;

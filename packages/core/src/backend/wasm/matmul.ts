@@ -1,34 +1,6 @@
-import { contiguousStrides, numelOf } from "../../shape.js";
-import type { PartialBackend, View } from "../backend.js";
+import type { PartialBackend } from "../backend.js";
+import { place } from "./operands.js";
 import type { WasmRuntime } from "./runtime.js";
-
-/** A view copied into the arena: the address of its element 0 and its strides (in elements). */
-interface Placed {
-  readonly address: number;
-  readonly strides: readonly number[];
-}
-
-/**
- * Copies `v` into the arena. A view whose elements fill most of the range they span (contiguous,
- * transposed, sliced or broadcast) is copied as that one block and keeps its strides, so the GEMM
- * reads a transpose without reordering it; a sparse view is copied in row-major order.
- */
-function place(rt: WasmRuntime, v: View): Placed {
-  let lo = 0;
-  let hi = 0;
-  v.shape.forEach((d, i) => {
-    const reach = v.strides[i]! * (d - 1);
-    if (reach < 0) lo += reach;
-    else hi += reach;
-  });
-  const n = numelOf(v.shape);
-  if (n > 0 && hi - lo < 2 * n) {
-    const data = v.data as Float32Array;
-    const at = rt.arena.put(data.subarray(v.offset + lo, v.offset + hi + 1));
-    return { address: at - 4 * lo, strides: v.strides };
-  }
-  return { address: rt.put(v), strides: contiguousStrides(v.shape) };
-}
 
 /**
  * Multiply-adds of GEMM work per unit of the runtime's split threshold (which counts elementwise
@@ -53,7 +25,7 @@ export function matmulKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     matmul(a, b) {
       const [B, M, K] = a.shape as [number, number, number];
       const N = b.shape[2]!;
-      if (B * M * N === 0) return new Float32Array(0);
+      if (B * M * N * K === 0) return new Float32Array(B * M * N);
       return rt.arena.scope(() => {
         const pa = place(rt, a);
         const pb = place(rt, b);
