@@ -55,7 +55,7 @@ await runCommand(TRAIN_COMMAND, async (flags) => {
   }
   const { config } = plan;
   const data = loadFashionMNIST(args.data, config.limit, config.testLimit);
-  await useBackend(args.backend);
+  const ran = await useBackend(args.backend, args.threads);
 
   // ---- model, loss, optimizer, schedule; a resumed run's state -----------------------------------
   const loaderGenerator = new Generator(config.seed);
@@ -122,7 +122,7 @@ await runCommand(TRAIN_COMMAND, async (flags) => {
   console.log(
     `Fashion-MNIST: ${data.train.length} train / ${data.test.length} test images; ConvNet1 with ` +
       `${nParams} parameters; Adam lr ${config.lr}, ${schedule}, batch ${config.batchSize}, ` +
-      `${epochs(config.epochs)}, backend ${args.backend}`,
+      `${epochs(config.epochs)}, backend ${ran}`,
   );
 
   // ---- train ---------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ await runCommand(TRAIN_COMMAND, async (flags) => {
       trainSeconds: t.seconds,
       evalSeconds: e.seconds,
       samplesPerSecond: t.samples / t.seconds,
-      backend: args.backend,
+      backend: ran,
     };
     run = { ...run, epochs: [...run.epochs, record], confusion: e.confusion };
     const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

@@ -3,7 +3,7 @@
  * run, straight from the flags; for `--resume`, from the checkpoint, where a flag may repeat the
  * recorded value but not contradict it — except `--epochs`, which may extend the run.
  */
-import { backendFlag } from "./backends.js";
+import { backendFlag, threadsFlag } from "./backends.js";
 import { UsageError, type Command, type Parsed } from "./cli.js";
 import { choice, integer, positive, text, toggle } from "./flags.js";
 import { SCHEDULES, type Extension, type RunConfig } from "./run-record.js";
@@ -21,6 +21,7 @@ const FLAGS = {
   limit: integer("train on the first N training images only", { min: 1 }),
   "test-limit": integer("evaluate on the first N test images only", { min: 1 }),
   backend: backendFlag,
+  threads: threadsFlag,
   data: text("folder holding the Fashion-MNIST files (default: the usual places)", {
     metavar: "DIR",
   }),
@@ -41,7 +42,7 @@ export const TRAIN_COMMAND: Command<typeof FLAGS> = {
       "--lr, --seed, --schedule, --schedule-epochs, --limit and --test-limit may repeat them but not\n" +
       "change them (exit status 2). --epochs may extend the run: a cosine shorter than the new\n" +
       "length is stretched to it from the next epoch on (the rate an N-epoch cosine has there);\n" +
-      "the epochs already run stay as they ran. --backend may change freely.",
+      "the epochs already run stay as they ran. --backend and --threads may change freely.",
   ],
 };
 
@@ -50,6 +51,11 @@ export type TrainFlags = Parsed<typeof FLAGS>;
 
 /** Checks the flags that exclude each other, before anything is read. */
 export function checkTrainFlags({ values }: TrainFlags): void {
+  if (values.threads !== undefined && values.backend !== "wasm") {
+    throw new UsageError(
+      `--threads applies to --backend wasm only (got --backend ${values.backend})`,
+    );
+  }
   if (values.resume && values.overwrite) {
     throw new UsageError(
       "--resume and --overwrite exclude each other: continue the run, or replace it",

@@ -96,6 +96,21 @@ const CASES: Case[] = [
   ],
   ["--resume with --overwrite", T, ["--resume", "--overwrite"], 2, /exclude each other/],
   [
+    "--backend gpu",
+    T,
+    ["--backend", "gpu"],
+    2,
+    /^error: --backend: expected one of wasm, js, got gpu$/,
+  ],
+  ["--threads 0", T, ["--threads", "0"], 2, /^error: --threads: expected an integer ≥ 1, got 0$/],
+  [
+    "--threads with --backend js",
+    T,
+    ["--backend", "js", "--threads", "2"],
+    2,
+    /^error: --threads applies to --backend wasm only \(got --backend js\)$/,
+  ],
+  [
     "a bad TSGRAD_KILL_AT",
     T,
     ["--out", empty],
