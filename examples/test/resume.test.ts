@@ -136,9 +136,15 @@ describe.concurrent("--resume", () => {
     expectSameRun(twoEpochs, out);
   });
 
-  test("metrics.json records the backend per epoch and keeps it out of the run's identity", () => {
-    const m = metricsOf(twoEpochs);
+  test("metrics.json records the backend per epoch and keeps it out of the run's identity", async () => {
+    const out = fresh();
+    await ok(out, "--epochs", "1", "--schedule-epochs", "2", "--threads", "1", ...SMALL);
+    await ok(out, "--resume", "--epochs", "2", "--backend", "js");
+    const m = metricsOf(out);
     expect(m.config).not.toHaveProperty("backend");
-    expect(m.epochs.map((e) => e.backend)).toEqual(["js", "js"]);
+    expect(m.epochs.map((e) => e.backend)).toEqual([
+      expect.stringMatching(/^wasm \((plain|relaxed) SIMD, 1 thread\)$/),
+      "js",
+    ]);
   });
 });

@@ -23,7 +23,7 @@ import { OP_SPECS, type OpSpec, type OpCase } from "./op-specs.js";
 import { DEFAULT_TOL } from "./spec-kit.js";
 import { assertMatches, buildArgs, configureFastCheck, refArgs } from "./spec-harness.js";
 
-configureFastCheck(12);
+configureFastCheck(20);
 
 const asList = (x: Tensor | readonly Tensor[]): readonly Tensor[] =>
   x instanceof Tensor ? [x] : x;

@@ -49,9 +49,10 @@ function putRange(rt: WasmRuntime, data: TypedArray, first: number, count: numbe
   return at;
 }
 
-/** Copies a non-empty float32 or bool view into the arena (see the top of this file). */
+/** Copies a float32 or bool view into the arena (see the top of this file). */
 export function place(rt: WasmRuntime, v: View): Placed {
   const n = numelOf(v.shape);
+  if (n === 0) return { address: rt.arena.alloc(0), strides: contiguousStrides(v.shape) };
   const { first, count } = spanOf(v);
   if (count > MAX_SPREAD * n + 64 && !isContiguous(v.shape, v.strides)) {
     // a sparse view (a strided slice of a large tensor): gather it rather than copy the gaps
