@@ -4,7 +4,16 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "**/dist/**", "**/runs/**", "bench/out/**", "packages/core/assembly/**", "**/generated/**"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "**/dist/**",
+      "**/runs/**",
+      "bench/out/**",
+      "packages/core/assembly/**",
+      "**/generated/**",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ["**/*.mjs"], languageOptions: { globals: globals.node } },
