@@ -345,3 +345,24 @@ export function conv2dBackwardWeightF32(
     }
   }
 }
+
+/**
+ * Adds `bias[o]` to every element of channel o, in place, for rows [start, end) of `y` viewed as
+ * [N·O, P] (row r is channel r mod O): the conv's fused bias, one pass over cache-warm output.
+ */
+export function channelBiasF32(y: usize, bias: usize, O: i32, P: i32, start: i32, end: i32): void {
+  for (let r = start; r < end; r++) {
+    const b = load<f32>(bias + ((<usize>(r % O)) << 2));
+    const bv = f32x4.splat(b);
+    const row = y + ((<usize>r * <usize>P) << 2);
+    let i = 0;
+    for (; i + 4 <= P; i += 4) {
+      const at = row + ((<usize>i) << 2);
+      v128.store(at, f32x4.add(v128.load(at), bv));
+    }
+    for (; i < P; i++) {
+      const at = row + ((<usize>i) << 2);
+      store<f32>(at, load<f32>(at) + b);
+    }
+  }
+}

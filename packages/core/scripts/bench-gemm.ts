@@ -56,7 +56,7 @@ const warmDy = randomView([8, 32, 14, 14]);
 for (const t0 = performance.now(); performance.now() - t0 < 2000;) {
   for (const [, be] of backends) {
     be.matmul(warm[0]!, warm[0]!);
-    be.conv2d(warm[1]!, warm[2]!, [14, 14], conv2);
+    be.conv2d(warm[1]!, warm[2]!, null, [14, 14], conv2);
     be.conv2dBackwardInput(warmDy, warm[2]!, [14, 14], conv2);
     be.conv2dBackwardWeight(warm[1]!, warmDy, [5, 5], conv2);
   }
@@ -90,7 +90,7 @@ for (const [name, C, O, S] of [
   const dy = randomView([100, O, S, S]);
   const flops = 2 * 100 * O * S * S * C * 25;
   const kernels: [string, (be: Backend) => unknown][] = [
-    ["forward", (be) => be.conv2d(x, w, [S, S], conv2)],
+    ["forward", (be) => be.conv2d(x, w, null, [S, S], conv2)],
     ["input grad", (be) => be.conv2dBackwardInput(dy, w, [S, S], conv2)],
     ["weight grad", (be) => be.conv2dBackwardWeight(x, dy, [5, 5], conv2)],
   ];

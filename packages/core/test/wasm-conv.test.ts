@@ -112,7 +112,7 @@ type Run = (be: Backend, a: View, b: View) => Float32Array | Float64Array;
 /** The three kernels as functions of their two tensor operands. */
 function kernels(s: ReturnType<typeof setup>): [string, Run, View, View][] {
   return [
-    ["conv2d", (be, x, w) => be.conv2d(x, w, s.outSize, s.p) as Float32Array, s.x, s.w],
+    ["conv2d", (be, x, w) => be.conv2d(x, w, null, s.outSize, s.p) as Float32Array, s.x, s.w],
     [
       "conv2dBackwardInput",
       (be, dy, w) => be.conv2dBackwardInput(dy, w, s.inSize, s.p) as Float32Array,

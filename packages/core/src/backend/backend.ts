@@ -134,9 +134,16 @@ export interface Backend {
   matmul(a: View, b: View): TypedArray;
   /**
    * 2-D cross-correlation of `x` [N, C, H, W] with `weight` [O, C/groups, kh, kw] into an output
-   * of spatial size `outSize`. Shape: [N, O, OH, OW], dtype of `x`.
+   * of spatial size `outSize`, plus `bias` [O] on each output channel when given (fused, so the
+   * biased output is one pass). Shape: [N, O, OH, OW], dtype of `x`.
    */
-  conv2d(x: View, weight: View, outSize: readonly [number, number], p: Conv2dParams): TypedArray;
+  conv2d(
+    x: View,
+    weight: View,
+    bias: View | null,
+    outSize: readonly [number, number],
+    p: Conv2dParams,
+  ): TypedArray;
   /**
    * The adjoint of `conv2d` in its input: `grad` [N, O, OH, OW] through `weight`
    * [O, C/groups, kh, kw] onto an input of spatial size `inSize` (also the transposed conv).

@@ -26,7 +26,7 @@ function flopsOf(kernel: KernelName, args: readonly unknown[]): number {
       const w = kernel === "conv2dBackwardWeight" ? null : shapeOf(args[1]);
       if (kernel === "conv2d") {
         const [n] = shapeOf(args[0]);
-        const [oh, ow] = args[2] as readonly number[];
+        const [oh, ow] = args[3] as readonly number[]; // (x, weight, bias, outSize, p)
         return 2 * n! * oh! * ow! * numelOf(w!);
       }
       if (kernel === "conv2dBackwardInput")

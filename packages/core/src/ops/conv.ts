@@ -8,6 +8,7 @@ import type { Tensor } from "../tensor.js";
 import { add } from "./binary.js";
 import { be, wrap } from "./helpers.js";
 import { reshape } from "./movement.js";
+import { sum } from "./reduce.js";
 
 // The three primitives of the conv family. Each is linear in each of its two tensor arguments,
 // and each one's adjoints are the other two, so their backward rules only call each other:
@@ -19,15 +20,26 @@ type Size2 = readonly [number, number];
 
 const spatial = (t: Tensor): Size2 => [t.shape[2]!, t.shape[3]!];
 
-/** The forward conv kernel as an op: x [N, C, H, W], w [O, C/g, kh, kw] → [N, O, ...outSize]. */
-export function conv2dRaw(x: Tensor, w: Tensor, outSize: Size2, p: Conv2dParams): Tensor {
-  const out = wrap(be().conv2d(x, w, outSize, p), [x.shape[0]!, w.shape[0]!, ...outSize], x.dtype);
+/**
+ * The forward conv kernel as an op: x [N, C, H, W], w [O, C/g, kh, kw], optional bias [O] →
+ * [N, O, ...outSize]. The bias rides in the kernel (one pass over the output, not two).
+ */
+export function conv2dRaw(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null,
+  outSize: Size2,
+  p: Conv2dParams,
+): Tensor {
+  const shape = [x.shape[0]!, w.shape[0]!, ...outSize];
+  const out = wrap(be().conv2d(x, w, bias, outSize, p), shape, x.dtype);
   const inSize = spatial(x);
   const kSize = spatial(w);
-  // ∂/∂x = convBackwardInput(g, w);  ∂/∂w = convBackwardWeight(x, g)
-  return recordOp("conv2d", [x, w], out, (g, c) => [
+  // ∂/∂x = convBackwardInput(g, w);  ∂/∂w = convBackwardWeight(x, g);  ∂/∂b = Σ g over N, H, W
+  return recordOp("conv2d", [x, w, bias], out, (g, c) => [
     x.requiresGrad ? conv2dBackwardInputRaw(g, c.input(1), inSize, p) : null,
     w.requiresGrad ? conv2dBackwardWeightRaw(c.input(0), g, kSize, p) : null,
+    bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
   ]);
 }
 
@@ -45,7 +57,7 @@ export function conv2dBackwardInputRaw(
   // ⟨convBackwardInput(g, w), h⟩ = ⟨g, conv(h, w)⟩:
   //   ∂/∂g = conv(h, w), ∂/∂w = convBackwardWeight(h, g)
   return recordOp("conv2dBackwardInput", [g, w], out, (h, c) => [
-    g.requiresGrad ? conv2dRaw(h, c.input(1), outSize, p) : null,
+    g.requiresGrad ? conv2dRaw(h, c.input(1), null, outSize, p) : null,
     w.requiresGrad ? conv2dBackwardWeightRaw(h, c.input(0), kSize, p) : null,
   ]);
 }
@@ -65,7 +77,7 @@ export function conv2dBackwardWeightRaw(
   //   ∂/∂x = convBackwardInput(g, h), ∂/∂g = conv(x, h)
   return recordOp("conv2dBackwardWeight", [x, g], out, (h, c) => [
     x.requiresGrad ? conv2dBackwardInputRaw(c.input(1), h, inSize, p) : null,
-    g.requiresGrad ? conv2dRaw(c.input(0), h, outSize, p) : null,
+    g.requiresGrad ? conv2dRaw(c.input(0), h, null, outSize, p) : null,
   ]);
 }
 
@@ -139,8 +151,8 @@ export function conv2d(
   const geo = convGeometry("conv2d", x.shape, weight.shape, options as ConvArgs, 2);
   checkBias("conv2d", bias, geo.outChannels);
   const batched = x.dim() === 4 ? x : reshape(x, [1, ...x.shape]);
-  const out = conv2dRaw(batched, weight, geo.outSize as [number, number], conv2dParams(geo));
-  const y = addBias(out, bias);
+  const size = geo.outSize as [number, number];
+  const y = conv2dRaw(batched, weight, bias ?? null, size, conv2dParams(geo));
   return x.dim() === 4 ? y : reshape(y, y.shape.slice(1));
 }
 
@@ -178,8 +190,8 @@ export function conv1d(
     dilation: [1, geo.dilation[0]!],
     groups: geo.groups,
   };
-  const out = conv2dRaw(reshape(batched, [N, C, 1, L]), w2, [1, geo.outSize[0]!], p);
-  const y = addBias(reshape(out, [N, geo.outChannels, geo.outSize[0]!]), bias);
+  const out = conv2dRaw(reshape(batched, [N, C, 1, L]), w2, bias ?? null, [1, geo.outSize[0]!], p);
+  const y = reshape(out, [N, geo.outChannels, geo.outSize[0]!]);
   return x.dim() === 3 ? y : reshape(y, y.shape.slice(1));
 }
 

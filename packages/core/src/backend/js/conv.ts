@@ -153,6 +153,7 @@ const rowMajor = (data: TypedArray, offset: number, cols: number) =>
 export function conv2d(
   x: View,
   weight: View,
+  bias: View | null,
   outSize: readonly [number, number],
   p: Conv2dParams,
 ): TypedArray {
@@ -177,7 +178,18 @@ export function conv2d(
     }
     if (!direct) out.set(y, n * O * P);
   }
+  if (bias) addChannelBias(out, contiguousData(bias), N, O, P);
   return out;
+}
+
+/** Adds `bias[o]` to every element of channel o of `out` [N, O, P] (after rounding, as a separate add would). */
+function addChannelBias(out: TypedArray, bias: TypedArray, N: number, O: number, P: number): void {
+  for (let n = 0, i = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const b = bias[o]!;
+      for (let e = i + P; i < e; i++) out[i] = out[i]! + b;
+    }
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Conv2dParams, PartialBackend } from "../backend.js";
 import { gemmScratchBytes, MADDS_PER_WORK } from "./matmul.js";
-import { putInts } from "./operands.js";
+import { CHEAP, putInts } from "./operands.js";
 import type { WasmRuntime } from "./runtime.js";
 
 // Convolution as im2col + GEMM inside wasm (assembly/conv.ts has the matrices). Nothing of the
@@ -103,7 +103,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
   }
 
   return {
-    conv2d(x, weight, outSize, p) {
+    conv2d(x, weight, bias, outSize, p) {
       const [N, C, H, W] = x.shape as [number, number, number, number];
       const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
       const [OH, OW] = outSize;
@@ -121,6 +121,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
         const wa = rt.put(weight);
         const y = rt.arena.alloc(N * O * P * 4);
         run("conv2dF32", g, p, { chunks: 0, block: pixels, ld, rows: Kc, pixels }, [xa, wa, y]);
+        if (bias) rt.split("channelBiasF32", [y, rt.put(bias), O, P], N * O, N * O * P * CHEAP);
         return rt.takeF32(y, N * O * P);
       });
     },

@@ -28,7 +28,7 @@ export type ThreadPoolFactory = (
 ) => ThreadPool;
 
 /** Work (in multiply-adds or element visits) below which a kernel runs on the calling thread. */
-const SPLIT_MIN_WORK = 1 << 18;
+const SPLIT_MIN_WORK = Number(process.env["XSPLIT"] ?? 1 << 18);
 
 /** What the wasm kernels share: the module instance, its arena, and the pool. */
 export class WasmRuntime {
