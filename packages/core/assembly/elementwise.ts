@@ -30,6 +30,7 @@ const DIV = 3;
 const MAXIMUM = 4;
 const MINIMUM = 5;
 const POW = 6;
+const RELU_GRAD = 7; // x where y > 0, else 0: the gradient x of relu through its output y
 
 const EQ = 0;
 const NE = 1;
@@ -168,6 +169,8 @@ function arith(op: i32, x: v128, y: v128): v128 {
       return v128.bitselect(x, y, v128.or(f32x4.ge(x, y), f32x4.ne(x, x)));
     case MINIMUM:
       return v128.bitselect(x, y, v128.or(f32x4.le(x, y), f32x4.ne(x, x)));
+    case RELU_GRAD:
+      return v128.and(x, f32x4.gt(y, f32x4.splat(0)));
     case POW: {
       let r = f32x4.splat(powJs(f32x4.extract_lane(x, 0), f32x4.extract_lane(y, 0)));
       r = f32x4.replace_lane(r, 1, powJs(f32x4.extract_lane(x, 1), f32x4.extract_lane(y, 1)));
@@ -435,6 +438,9 @@ export function binaryF32(
       break;
     case POW:
       walk(ARITH, POW, a, b, 0, out, g, start, end);
+      break;
+    case RELU_GRAD:
+      walk(ARITH, RELU_GRAD, a, b, 0, out, g, start, end);
       break;
   }
 }

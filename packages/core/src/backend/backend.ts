@@ -124,6 +124,8 @@ export interface Backend {
   unary(op: UnaryOp, x: View): TypedArray;
   /** Elementwise `op(a, b)` over `a.shape` (equal to `b.shape`); comparisons return bool data. */
   binary(op: BinaryOp, a: View, b: View): TypedArray;
+  /** `grad` where `out > 0`, else 0 (relu's gradient through its output); same shape and dtype. */
+  reluBackward(grad: View, out: View): TypedArray;
   /** `cond ? a : b` elementwise; all three views have the same shape, `a`/`b` the same dtype. */
   where(cond: View, a: View, b: View): TypedArray;
   /** Reduces over `axes` (sorted, unique); the output has those axes removed. */

@@ -2,6 +2,7 @@ import { recordOp, type BackwardRule } from "../autograd/define-op.js";
 import type { UnaryOp } from "../backend/backend.js";
 import { assertFloating } from "../dtype.js";
 import { DTypeError, ValueError, fmtShape } from "../errors.js";
+import { sameShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { div, ge, gt, le, logicalAnd, lt, mul, sub, where } from "./binary.js";
 import { be, wrap } from "./helpers.js";
@@ -56,7 +57,18 @@ export const tanh = (x: Tensor): Tensor =>
   });
 /** max(x, 0). NOTE: the gradient at exactly 0 is 0, as in PyTorch. */
 export const relu = (x: Tensor): Tensor =>
-  unaryOp("relu", x, (g, c) => [where(gt(c.out(), 0), g, 0)], false);
+  unaryOp("relu", x, (g, c) => [reluBackward(g, c.out())], false);
+
+/**
+ * The gradient of relu through its output: `g` where `y > 0`, else 0, in one kernel rather than a
+ * comparison and a select. Linear in `g`; its derivative in `y` is 0 almost everywhere.
+ */
+function reluBackward(g: Tensor, y: Tensor): Tensor {
+  if (g.dtype !== y.dtype || !sameShape(g.shape, y.shape)) return where(gt(y, 0), g, 0);
+  const out = wrap(be().reluBackward(g, y), g.shape, g.dtype);
+  // ∂/∂g = reluBackward(h, y);  ∂/∂y = 0
+  return recordOp("reluBackward", [g, y], out, (h, c) => [reluBackward(h, c.input(1)), null]);
+}
 /** The error function (used by exact GELU). */
 export const erf = (x: Tensor): Tensor =>
   unaryOp("erf", x, (g, c) => {

@@ -170,6 +170,25 @@ export function binary(op: BinaryOp, a: View, b: View): TypedArray {
   return o;
 }
 
+/** `grad` where `out > 0`, else 0: relu's gradient through its output. */
+export function reluBackward(grad: View, out: View): TypedArray {
+  const o = allocate(grad.dtype, numelOf(grad.shape));
+  const [gd, yd] = [grad.data, out.data];
+  let at = 0;
+  forEachRow(
+    grad.shape,
+    [grad.strides, out.strides],
+    [grad.offset, out.offset],
+    (offs, len, inner) => {
+      let [pg, py] = offs as [number, number];
+      const [sg, sy] = inner as [number, number];
+      for (let i = 0; i < len; i++, pg += sg, py += sy) o[at + i] = yd[py]! > 0 ? gd[pg]! : 0;
+      at += len;
+    },
+  );
+  return o;
+}
+
 /** `cond ? a : b` elementwise (any strides). */
 export function where(cond: View, a: View, b: View): TypedArray {
   const o = allocate(a.dtype, numelOf(a.shape));

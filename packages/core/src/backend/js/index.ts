@@ -1,6 +1,6 @@
 import type { Backend, View } from "../backend.js";
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.js";
-import { binary, unary, where } from "./elementwise.js";
+import { binary, reluBackward, unary, where } from "./elementwise.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
 import { matmul } from "./matmul.js";
 import { batchNormBackward, batchNormForward, batchNormStats } from "./norm.js";
@@ -32,6 +32,7 @@ export const jsBackend: Backend = {
   unary,
   binary,
   where,
+  reluBackward,
   reduce,
   argReduce,
   matmul,

@@ -9,6 +9,7 @@ import {
   sameElements,
   takeU8,
   writeBack,
+  type Placed,
 } from "./operands.js";
 import type { WasmRuntime } from "./runtime.js";
 
@@ -34,6 +35,8 @@ const ARITH: { readonly [op in BinaryOp]?: number } = {
   minimum: 5,
   pow: 6,
 };
+/** The arithmetic code of `reluBackward` (assembly/elementwise.ts, RELU_GRAD). */
+const RELU_GRAD = 7;
 const COMPARE: { readonly [op in BinaryOp]?: number } = {
   eq: 0,
   ne: 1,
@@ -62,6 +65,29 @@ const GRAIN = 16;
  * ulps) and pow (float64 pow, rounded as the reference rounds).
  */
 export function elementwiseKernels(rt: WasmRuntime): PartialBackend["kernels"] {
+  /**
+   * Runs arithmetic code `code` over placed operands into a float32 output (written over an
+   * operand's copy when that operand is laid out as the output is) and copies the result out.
+   */
+  function arithmetic(
+    code: number,
+    a: View,
+    pa: Placed,
+    b: View,
+    pb: Placed,
+    g: number,
+    n: number,
+    work: number,
+  ): Float32Array {
+    const out = isContiguous(a.shape, a.strides)
+      ? pa.address
+      : isContiguous(b.shape, b.strides)
+        ? pb.address
+        : rt.arena.alloc(n * 4);
+    rt.split("binaryF32", [code, pa.address, pb.address, out, g], n, work, GRAIN);
+    return rt.takeF32(out, n);
+  }
+
   /** The elements of a non-empty float32 view, contiguous in the arena. */
   function contiguousIn(x: View, n: number): number {
     if (isContiguous(x.shape, x.strides)) return rt.put(x);
@@ -111,14 +137,19 @@ export function elementwiseKernels(rt: WasmRuntime): PartialBackend["kernels"] {
           rt.split("compareF32", [cmp!, pa.address, pb.address, out, g], n, work, GRAIN);
           return takeU8(rt, out, n);
         }
-        // write over an operand's copy when it is laid out as the output is
-        const out = isContiguous(a.shape, a.strides)
-          ? pa.address
-          : isContiguous(b.shape, b.strides)
-            ? pb.address
-            : rt.arena.alloc(n * 4);
-        rt.split("binaryF32", [arith, pa.address, pb.address, out, g], n, work, GRAIN);
-        return rt.takeF32(out, n);
+        return arithmetic(arith, a, pa, b, pb, g, n, work);
+      });
+    },
+
+    reluBackward(grad, out) {
+      if (out.dtype !== "float32") return null;
+      const n = numelOf(grad.shape);
+      if (n === 0) return new Float32Array(0);
+      return rt.arena.scope(() => {
+        const pa = place(rt, grad);
+        const pb = place(rt, out);
+        const g = putGeometry(rt, grad.shape, [pa.strides, pb.strides]);
+        return arithmetic(RELU_GRAD, grad, pa, out, pb, g, n, n * CHEAP);
       });
     },
 
