@@ -27,7 +27,9 @@ import {
 const compiled = compileKernelsSync();
 const wasm = createWasmBackend(compiled, null);
 const memory = createMemory();
-const wasm2 = createWasmBackend(compiled, createNodePool(compiled, memory, 2), memory);
+const wasm2 = createWasmBackend(compiled, createNodePool(compiled, memory, 2), memory, {
+  splitMinWork: 1 << 18, // split test-sized calls (production: 2²²)
+});
 const initial = getBackend();
 afterEach(() => void setBackend(initial));
 

@@ -27,8 +27,10 @@ const counting: ThreadPool = {
     inner.run(fn, args, total, grain);
   },
 };
+/** Split from 2¹⁸ units of work (production: 2²²), so test-sized calls exercise the pool. */
+const TEST_SPLIT = { splitMinWork: 1 << 18 };
 /** The wasm backend on two threads. */
-export const twoThreads = createWasmBackend(compiled, counting, memory);
+export const twoThreads = createWasmBackend(compiled, counting, memory, TEST_SPLIT);
 
 /** Seeded values in [−1, 1) (xorshift32), rounded to float32. */
 export function values(n: number, seed: number): Float32Array {

@@ -16,7 +16,9 @@ import { poolGeometry } from "../src/pool-shape.js";
 const compiled = compileKernelsSync();
 const wasm = createWasmBackend(compiled, null);
 const memory = createMemory();
-const wasm2 = createWasmBackend(compiled, createNodePool(compiled, memory, 2), memory);
+const wasm2 = createWasmBackend(compiled, createNodePool(compiled, memory, 2), memory, {
+  splitMinWork: 1 << 18, // split test-sized calls (production: 2²²)
+});
 const gen = new Generator(7);
 
 const normal = (shape: number[], mean = 0): View => {

@@ -28,8 +28,10 @@ const counting: ThreadPool = {
     pool.run(fn, args, total, grain);
   },
 };
+/** Split from 2¹⁸ units of work (production: 2²²), so test-sized calls exercise the pool. */
+const TEST_SPLIT = { splitMinWork: 1 << 18 };
 /** The wasm backend on two threads. */
-export const two = createWasmBackend(compiled, counting, memory);
+export const two = createWasmBackend(compiled, counting, memory, TEST_SPLIT);
 
 /** Seeded values in [−scale, scale) (xorshift32), rounded to float32. */
 export function values(n: number, seed: number, scale = 1): Float32Array {

@@ -13,14 +13,16 @@ import { WasmRuntime, type ThreadPool } from "./runtime.js";
 /**
  * The WebAssembly SIMD backend: float32 kernels compiled from packages/core/assembly, running in
  * one shared memory across `pool`'s threads; every other kernel and dtype runs on the JS
- * reference backend.
+ * reference backend. `options.splitMinWork` lowers the size from which kernels split across the
+ * pool (tests use it to exercise splitting on small shapes).
  */
 export function createWasmBackend(
   compiled: CompiledKernels,
   pool: ThreadPool | null,
   memory?: WebAssembly.Memory,
+  options: { splitMinWork?: number } = {},
 ): ComposedBackend & { readonly runtime: WasmRuntime } {
-  const rt = new WasmRuntime(compiled, pool, memory);
+  const rt = new WasmRuntime(compiled, pool, memory, options.splitMinWork);
   const backend = composeBackend(
     {
       name: "wasm",

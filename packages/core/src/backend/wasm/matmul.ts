@@ -4,10 +4,10 @@ import type { WasmRuntime } from "./runtime.js";
 
 /**
  * Multiply-adds of GEMM work per unit of the runtime's split threshold (which counts elementwise
- * element visits): one SIMD multiply-add costs about 1/16 of an element visit, so products split
- * across threads from about 2²² multiply-adds (160³), where splitting starts to pay.
+ * element visits): products split across threads from 2²⁴ multiply-adds (256³; the convnet's
+ * first conv, 3.1·10⁷, splits), where splitting pays on this machine.
  */
-export const MADDS_PER_WORK = 16;
+export const MADDS_PER_WORK = 4;
 
 /** Bytes of GEMM scratch one thread needs (packed panels of both operands). */
 export function gemmScratchBytes(rt: WasmRuntime): number {

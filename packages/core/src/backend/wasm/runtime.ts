@@ -27,8 +27,13 @@ export type ThreadPoolFactory = (
   threads: number,
 ) => ThreadPool;
 
-/** Work (in multiply-adds or element visits) below which a kernel runs on the calling thread. */
-const SPLIT_MIN_WORK = Number(process.env["XSPLIT"] ?? 1 << 18);
+/**
+ * Work (in element visits; a multiply-add counts 1/MADDS_PER_WORK) below which a kernel runs on
+ * the calling thread. Measured on the reference convnet (2 cores): memory-bound kernels of a few
+ * MB (batch norm, pooling, elementwise) ran slower split in two than whole, since waking a worker
+ * costs ~50–100 µs and both threads share the memory bandwidth; the convs gain.
+ */
+export const SPLIT_MIN_WORK = 1 << 22;
 
 /** What the wasm kernels share: the module instance, its arena, and the pool. */
 export class WasmRuntime {
@@ -40,6 +45,7 @@ export class WasmRuntime {
     compiled: CompiledKernels,
     private readonly pool: ThreadPool | null,
     memory: WebAssembly.Memory = createMemory(),
+    private readonly splitMinWork = SPLIT_MIN_WORK,
   ) {
     this.exports = instantiate(compiled, memory);
     this.arena = new Arena(memory, this.exports["heapBase"]!());
@@ -56,7 +62,7 @@ export class WasmRuntime {
    * (the call's total cost) is large enough to pay for waking the workers.
    */
   split(fn: string, args: readonly number[], total: number, work: number, grain = 1): void {
-    if (this.pool !== null && work >= SPLIT_MIN_WORK && total >= 2 * grain) {
+    if (this.pool !== null && work >= this.splitMinWork && total >= 2 * grain) {
       this.pool.run(fn, args, total, grain);
     } else {
       this.exports[fn]!(...args, 0, total);
