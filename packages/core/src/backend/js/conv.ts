@@ -1,7 +1,7 @@
 import { allocate, type TypedArray } from "../../dtype.js";
 import type { Conv2dParams, View } from "../backend.js";
 import { gemm } from "./gemm.js";
-import { contiguousData } from "./strided.js";
+import { contiguousData } from "../strided.js";
 
 // Convolution as matrix products. For one image and one group, the im2col matrix `cols` has a
 // row per (channel, ki, kj) of the group's kernel — K = Cg·kh·kw rows — and a column per output

@@ -1,7 +1,7 @@
 import { allocate, type TypedArray } from "../../dtype.js";
 import { numelOf } from "../../shape.js";
 import type { BinaryOp, UnaryOp, View } from "../backend.js";
-import { contiguousData, forEachRow } from "./strided.js";
+import { contiguousData, forEachRow } from "../strided.js";
 
 /**
  * The error function to double precision: its Maclaurin series for |x| < 2.5, and the continued

@@ -7,7 +7,7 @@ import { batchNormBackward, batchNormForward, batchNormStats } from "./norm.js";
 import { adamStep } from "./optim.js";
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool.js";
 import { argReduce, reduce } from "./reduce.js";
-import { contiguousCopy, forEachRow } from "./strided.js";
+import { contiguousCopy, forEachRow } from "../strided.js";
 
 function assign(dst: View, src: View): void {
   const [d, s] = [dst.data, src.data];

@@ -1,7 +1,7 @@
 import { allocate, type TypedArray } from "../../dtype.js";
 import { contiguousStrides, numelOf } from "../../shape.js";
 import type { View } from "../backend.js";
-import { contiguousCopy, contiguousData, forEachIndex } from "./strided.js";
+import { contiguousCopy, contiguousData, forEachIndex } from "../strided.js";
 
 /** Flat offset into a contiguous array of `strides` for `idx` with `idx[dim]` replaced by `at`. */
 function offsetWith(

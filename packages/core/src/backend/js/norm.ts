@@ -1,6 +1,6 @@
 import { allocate, type TypedArray } from "../../dtype.js";
 import type { View } from "../backend.js";
-import { contiguousData } from "./strided.js";
+import { contiguousData } from "../strided.js";
 
 /** [N, C, L] of an [N, C, ...] shape. */
 function ncl(shape: readonly number[]): [number, number, number] {

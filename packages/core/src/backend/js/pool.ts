@@ -1,6 +1,6 @@
 import { allocate, type TypedArray } from "../../dtype.js";
 import type { AvgPool2dParams, MaxPool2dParams, View } from "../backend.js";
-import { contiguousData } from "./strided.js";
+import { contiguousData } from "../strided.js";
 
 /** [N·C, H, W] of an NCHW shape. */
 function planes(shape: readonly number[]): [number, number, number] {

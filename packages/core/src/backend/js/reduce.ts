@@ -1,7 +1,7 @@
 import { allocate, type DType, type TypedArray } from "../../dtype.js";
 import { numelOf } from "../../shape.js";
 import type { ReduceOp, View } from "../backend.js";
-import { contiguousCopy, contiguousData } from "./strided.js";
+import { contiguousCopy, contiguousData } from "../strided.js";
 
 /** Moves `axes` to the end and returns contiguous data as [outer, inner] blocks. */
 function reducedLast(

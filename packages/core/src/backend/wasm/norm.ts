@@ -1,5 +1,5 @@
 import type { PartialBackend, View } from "../backend.js";
-import { contiguousCopy } from "../js/strided.js";
+import { contiguousCopy } from "../strided.js";
 import type { WasmRuntime } from "./runtime.js";
 
 /** [N, C, L] of an [N, C, ...] shape. */

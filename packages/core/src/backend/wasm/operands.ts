@@ -1,7 +1,7 @@
 import type { TypedArray } from "../../dtype.js";
 import { contiguousStrides, isContiguous, numelOf } from "../../shape.js";
 import type { View } from "../backend.js";
-import { contiguousCopy } from "../js/strided.js";
+import { contiguousCopy } from "../strided.js";
 import type { WasmRuntime } from "./runtime.js";
 
 /**

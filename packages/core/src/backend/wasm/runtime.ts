@@ -1,6 +1,6 @@
 import { isContiguous, numelOf } from "../../shape.js";
 import type { View } from "../backend.js";
-import { contiguousCopy } from "../js/strided.js";
+import { contiguousCopy } from "../strided.js";
 import { Arena } from "./arena.js";
 import type { CompiledKernels, KernelExports, SimdVariant } from "./module.js";
 import { createMemory, instantiate } from "./module.js";

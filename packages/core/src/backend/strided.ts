@@ -1,6 +1,6 @@
-import { allocate, type DType, type TypedArray } from "../../dtype.js";
-import { isContiguous, numelOf } from "../../shape.js";
-import type { View } from "../backend.js";
+import { allocate, type DType, type TypedArray } from "../dtype.js";
+import { isContiguous, numelOf } from "../shape.js";
+import type { View } from "./backend.js";
 
 /**
  * Merges adjacent dims that every operand walks contiguously (e.g. a contiguous tensor and a
