@@ -17,6 +17,7 @@ import { ConvNet1 } from "./lib/convnet.js";
 import { loadFashionMNIST } from "./lib/fashion-data.js";
 import { KillSwitch, RUN_FILES } from "./lib/kill-points.js";
 import { progressFor } from "./lib/progress.js";
+import { memoryNow } from "./lib/memory.js";
 import { RunFolder, type TrainCheckpoint } from "./lib/run-folder.js";
 import type { RunRecord } from "./lib/run-record.js";
 import { createScheduler, resumeScheduler } from "./lib/schedule.js";
@@ -142,6 +143,7 @@ await runCommand(TRAIN_COMMAND, async (flags) => {
       evalSeconds: e.seconds,
       samplesPerSecond: t.samples / t.seconds,
       backend: ran,
+      memory: memoryNow(),
     };
     run = { ...run, epochs: [...run.epochs, record], confusion: e.confusion };
     const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

@@ -42,6 +42,21 @@ export interface EpochRecord {
   samplesPerSecond: number;
   /** The backend that ran the epoch. */
   backend: string;
+  /** Memory at the epoch's end (see {@link MemoryRecord}). */
+  memory: MemoryRecord;
+}
+
+/**
+ * Memory in bytes at an epoch's end, taken after a full garbage collection when the process runs
+ * with `--expose-gc` (`npm run train` does; `gc` says whether it did): the JS heap in use, memory
+ * outside it (tensor storage, the wasm memory), the wasm backend's arena, and the resident set.
+ */
+export interface MemoryRecord {
+  heapUsed: number;
+  external: number;
+  arenaBytes: number;
+  rss: number;
+  gc: boolean;
 }
 
 /** A resume that made the run longer, and what became of the schedule. */

@@ -16,6 +16,7 @@ function metrics(n: number): EpochRecord[] {
     evalSeconds: 1,
     samplesPerSecond: 100,
     backend: "js",
+    memory: { heapUsed: 1, external: 1, arenaBytes: 0, rss: 1, gc: false },
   }));
 }
 

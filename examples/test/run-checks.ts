@@ -32,9 +32,10 @@ const file = (dir: string, f: RunFile) => join(dir, RUN_FILES[f]);
 export const metricsOf = (dir: string): Metrics =>
   JSON.parse(readFileSync(file(dir, "metrics"), "utf8")) as Metrics;
 
-/** The epoch records without their timings, which differ from run to run. */
+/** The epoch records without their timings and memory figures, which differ from run to run. */
 export const withoutTimes = (epochs: readonly EpochRecord[]) =>
-  epochs.map(({ trainSeconds, evalSeconds, samplesPerSecond, ...rest }) => {
+  epochs.map(({ trainSeconds, evalSeconds, samplesPerSecond, memory, ...rest }) => {
+    expect(memory.heapUsed).toBeGreaterThan(0);
     expect(trainSeconds).toBeGreaterThan(0);
     expect(evalSeconds).toBeGreaterThan(0);
     expect(samplesPerSecond).toBeGreaterThan(0);
