@@ -129,7 +129,7 @@ await runCommand(TRAIN_COMMAND, async (flags) => {
   // ---- train ---------------------------------------------------------------------------------
   const progress = progressFor(process.stdout, config.epochs);
   for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
-    const t = trainEpoch(parts, epoch, progress, kill);
+    const t = await trainEpoch(parts, epoch, progress, kill);
     step += t.steps;
     const e = evaluate(model, testLoader, classes.length);
     const record = {
