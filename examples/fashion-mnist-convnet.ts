@@ -65,7 +65,9 @@ await runCommand(TRAIN_COMMAND, async (flags) => {
     shuffle: true,
     generator: loaderGenerator,
   });
-  const testLoader = new DataLoader(data.test, { batchSize: 1000 });
+  // evaluation batches as large as training's: a batch of 1000 made 50 MB activations and grew the
+  // wasm arena (which never shrinks) to fit them, for no gain in speed
+  const testLoader = new DataLoader(data.test, { batchSize: 100 });
   manualSeed(config.seed);
   const model = new ConvNet1();
   const optimizer = new Adam(model.parameters(), { lr: config.lr });
