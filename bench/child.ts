@@ -21,6 +21,20 @@ const { values } = parseArgs({
 });
 
 type Loaded<T> = { ok: true; mod: T } | { ok: false; result: ChildResult };
+type StepOptions = { batch: number; warmup: number; steps: number };
+
+/**
+ * The peer modules, typed here and imported through a variable specifier: their own types come
+ * from bench/node_modules, which `npm ci` at the root does not install, so the root typecheck
+ * must not follow them (`npm run bench:typecheck` checks them once `npm run bench:setup` ran).
+ */
+interface TfjsPeer {
+  timeTfjs(backend: "cpu" | "wasm", opts: StepOptions): Promise<ChildResult>;
+}
+interface JaxPeer {
+  timeJax(form: "conv" | "patches", opts: StepOptions): Promise<ChildResult>;
+}
+const peer = <T>(file: string): Promise<T> => import(file) as Promise<T>;
 
 /** Imports a framework's module, turning a failure to load into an "unavailable" result. */
 async function load<T>(importer: () => Promise<T>): Promise<Loaded<T>> {
@@ -46,13 +60,13 @@ async function run(config: BenchConfig, batch: number, steps: number): Promise<C
     }
     case "tfjs-wasm":
     case "tfjs-cpu": {
-      const tfjs = await load(() => import("./tfjs-peer.js"));
+      const tfjs = await load(() => peer<TfjsPeer>("./tfjs-peer.js"));
       if (!tfjs.ok) return tfjs.result;
       return tfjs.mod.timeTfjs(config.runner === "tfjs-wasm" ? "wasm" : "cpu", opts);
     }
     case "jax-conv":
     case "jax-patches": {
-      const jax = await load(() => import("./jax-peer.js"));
+      const jax = await load(() => peer<JaxPeer>("./jax-peer.js"));
       if (!jax.ok) return jax.result;
       return jax.mod.timeJax(config.runner === "jax-conv" ? "conv" : "patches", opts);
     }

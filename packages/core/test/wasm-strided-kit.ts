@@ -6,32 +6,15 @@
 import { expect } from "vitest";
 import type { KernelName } from "../src/index.js";
 import type { View } from "../src/backend/backend.js";
-import { createNodePool } from "../src/backend/wasm/pool-node.js";
-import { createWasmBackend } from "../src/backend/wasm/index.js";
-import { compileKernelsSync, createMemory } from "../src/backend/wasm/module.js";
-import type { ThreadPool } from "../src/backend/wasm/runtime.js";
 import { contiguousStrides, numelOf } from "../src/shape.js";
-
-const compiled = compileKernelsSync();
+import { oneThread, poolJobs, twoThreads } from "./wasm-kernel-kit.js";
 
 /** The wasm backend on the calling thread only. */
-export const one = createWasmBackend(compiled, null);
-
-const memory = createMemory();
-const pool = createNodePool(compiled, memory, 2);
+export const one = oneThread;
+/** The wasm backend on two threads, splitting test-sized calls (see wasm-kernel-kit.ts). */
+export const two = twoThreads;
 /** Calls the two-thread pool has split across its threads. */
-export const splits = { count: 0 };
-const counting: ThreadPool = {
-  size: pool.size,
-  run(fn, args, total, grain) {
-    splits.count++;
-    pool.run(fn, args, total, grain);
-  },
-};
-/** Split from 2¹⁸ units of work (production: 2²²), so test-sized calls exercise the pool. */
-const TEST_SPLIT = { splitMinWork: 1 << 18 };
-/** The wasm backend on two threads. */
-export const two = createWasmBackend(compiled, counting, memory, TEST_SPLIT);
+export const splits = poolJobs;
 
 /** Seeded values in [−scale, scale) (xorshift32), rounded to float32. */
 export function values(n: number, seed: number, scale = 1): Float32Array {
