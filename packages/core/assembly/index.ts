@@ -3,6 +3,7 @@
 // float32 data unless its name says otherwise. Kernels that a worker pool splits take the range
 // of output rows (or columns) they own, so threads never write the same element.
 export { simdVariant } from "./simd";
+export * from "./unary";
 export * from "./elementwise";
 export * from "./reduce";
 export * from "./pool";
