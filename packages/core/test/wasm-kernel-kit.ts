@@ -32,15 +32,15 @@ const TEST_SPLIT = { splitMinWork: 1 << 18 };
 /** The wasm backend on two threads. */
 export const twoThreads = createWasmBackend(compiled, counting, memory, TEST_SPLIT);
 
-/** Seeded values in [−1, 1) (xorshift32), rounded to float32. */
-export function values(n: number, seed: number): Float32Array {
+/** Seeded values in [−scale, scale) (xorshift32), rounded to float32. */
+export function values(n: number, seed: number, scale = 1): Float32Array {
   const out = new Float32Array(n);
   let s = seed | 1;
   for (let i = 0; i < n; i++) {
     s ^= s << 13;
     s ^= s >>> 17;
     s ^= s << 5;
-    out[i] = (s >>> 0) / 2147483648 - 1;
+    out[i] = ((s >>> 0) / 2147483648 - 1) * scale;
   }
   return out;
 }

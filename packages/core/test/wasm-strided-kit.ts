@@ -7,7 +7,9 @@ import { expect } from "vitest";
 import type { KernelName } from "../src/index.js";
 import type { View } from "../src/backend/backend.js";
 import { contiguousStrides, numelOf } from "../src/shape.js";
-import { oneThread, poolJobs, twoThreads } from "./wasm-kernel-kit.js";
+import { oneThread, poolJobs, twoThreads, values } from "./wasm-kernel-kit.js";
+
+export { values };
 
 /** The wasm backend on the calling thread only. */
 export const one = oneThread;
@@ -15,19 +17,6 @@ export const one = oneThread;
 export const two = twoThreads;
 /** Calls the two-thread pool has split across its threads. */
 export const splits = poolJobs;
-
-/** Seeded values in [−scale, scale) (xorshift32), rounded to float32. */
-export function values(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed | 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 2147483648 - 1) * scale;
-  }
-  return out;
-}
 
 /** How a test view lays its elements out in storage. */
 export type Layout = "contiguous" | "transposed" | "strided" | "reversed";

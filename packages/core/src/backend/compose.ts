@@ -20,6 +20,11 @@ export interface ComposedBackend extends Backend {
 }
 
 const FIELDS = new Set<keyof Backend>(["name", "simd", "threads", "arenaBytes"]);
+/** The kernels of a complete backend (its keys but the descriptive fields). */
+export function kernelNames(backend: Backend): KernelName[] {
+  return (Object.keys(backend) as (keyof Backend)[]).filter((k): k is KernelName => !FIELDS.has(k));
+}
+
 const isView = (v: unknown): v is View =>
   typeof v === "object" && v !== null && "dtype" in v && "strides" in v;
 const DTYPES = new Set<unknown>(["float32", "float64", "int32", "bool"]);
@@ -45,10 +50,7 @@ export function composeBackend(fast: PartialBackend, fallback: Backend): Compose
   const dtypes = new Set(fast.dtypes);
   const claimed = Object.keys(fast.kernels) as KernelName[];
   const kernels: Record<string, unknown> = {};
-  const names = (Object.keys(fallback) as (keyof Backend)[]).filter(
-    (k): k is KernelName => !FIELDS.has(k),
-  );
-  for (const name of names) {
+  for (const name of kernelNames(fallback)) {
     const slow = fallback[name] as (...a: unknown[]) => unknown;
     const quick = fast.kernels[name] as ((...a: unknown[]) => unknown) | undefined;
     const count: KernelCounts = { fast: 0, fallback: 0 };

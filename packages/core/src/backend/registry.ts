@@ -1,5 +1,6 @@
 import { BackendError } from "../errors.js";
-import type { Backend, KernelName } from "./backend.js";
+import type { Backend } from "./backend.js";
+import { kernelNames } from "./compose.js";
 import { jsBackend } from "./js/index.js";
 import { profiled } from "./profile.js";
 import { createWasmBackend } from "./wasm/index.js";
@@ -28,9 +29,7 @@ export interface SetBackendOptions {
 
 let current: Backend = jsBackend;
 let profiling = false;
-const KERNELS = Object.keys(jsBackend).filter(
-  (k) => typeof jsBackend[k as keyof Backend] === "function" && k !== "arenaBytes",
-) as KernelName[];
+const KERNELS = kernelNames(jsBackend);
 
 /**
  * Times every kernel call from now on (the backend set next, and the current one), for
