@@ -1,15 +1,17 @@
 // 2-D convolution (NCHW, float32) through the GEMM. For one image n and group g, the im2col matrix
 // `cols` has a row per (channel, ki, kj) of the group's kernel (Kc = Cg·kh·kw rows) and a column
 // per output pixel (P = OH·OW), so that
-//   forward:          Y[Og, P]  = W[Og, Kc] · cols[Kc, P]
-//   backward input:   dcols     = Wᵀ[Kc, Og] · dY[Og, P], then col2im adds dcols into dx
+//   forward:          Yᵀ[P, Og] = colsᵀ[P, Kc] · Wᵀ[Kc, Og]   (conv2dPixelsF32: colsᵀ is packed
+//                     straight from the padded input, Yᵀ's tiles are stored transposed into Y)
+//   backward input:   with unit stride, a forward conv of dY with the flipped weights; else
+//                     dcols = Wᵀ[Kc, Og] · dY[Og, P], then col2im adds dcols into dx
 //   backward weight:  dW[Og, Kc] = Σₙ dY[Og, P] · colsᵀ[P, Kc]   (samples in order 0..N−1)
 // Taps outside the input read as zeros. Each export deals independent units of work to `slots`
 // slots and runs slots [start, end) with the scratch of slot `start`; no unit's arithmetic
 // depends on which slot or thread runs it, so results are bitwise identical for any thread count.
-import { f32At, gemm, GEMM_SCRATCH, slotStart } from "./gemm";
+import { f32At, gemm, GEMM_SCRATCH, MR, NR, slotStart, tile } from "./gemm";
 
-/** Geometry of one conv call, written by JavaScript as 22 consecutive int32s. */
+/** Geometry of one conv call, written by JavaScript as 26 consecutive int32s. */
 @unmanaged
 class Geometry {
   N: i32;
@@ -43,6 +45,13 @@ class Geometry {
   wp: i32;
   /** Byte offset of the padded planes in a slot's scratch. */
   padAt: i32;
+  /** conv2dPixelsF32: the K block (taps per packed block of pixels). */
+  kc: i32;
+  /** conv2dPixelsF32: byte offsets in a slot's scratch of the tap table and the packed pixels. */
+  tapAt: i32;
+  packAt: i32;
+  /** Rows between channels in the padded planes (≥ the rows any unit pads). */
+  planeRows: i32;
 }
 
 /** First output position whose tap at offset t (= k·dilation − padding) is not left of the input. */
@@ -62,15 +71,24 @@ function endValid(t: i32, stride: i32, size: i32, outSize: i32, lo: i32): i32 {
 
 /**
  * Copies rows [ih0, ih0 + rows) of channels [c0, c1) of the planes at `x` into `pad` with their
- * zero border: channel c, row ih, column iw (from −pw) at pad + ((c − c0)·rows + ih − ih0)·wp +
- * pw + iw floats. Rows and columns outside the input are zeros, so im2col needs no bounds tests.
+ * zero border: channel c, row ih, column iw (from −pw) at pad + ((c − c0)·pitchRows + ih − ih0)·wp
+ * + pw + iw floats. Rows and columns outside the input are zeros, so im2col needs no bounds tests.
  */
-function padPlanes(g: Geometry, x: usize, c0: i32, c1: i32, ih0: i32, rows: i32, pad: usize): void {
+function padPlanes(
+  g: Geometry,
+  x: usize,
+  c0: i32,
+  c1: i32,
+  ih0: i32,
+  rows: i32,
+  pad: usize,
+  pitchRows: i32 = rows,
+): void {
   const W = g.W;
   const zero = f32x4.splat(0);
-  let dst = pad;
   for (let c = c0; c < c1; c++) {
     const plane = f32At(x, c * g.H * W);
+    let dst = f32At(pad, (c - c0) * pitchRows * g.wp);
     for (let ih = ih0; ih < ih0 + rows; ih++) {
       const end = f32At(dst, g.wp);
       for (let d = dst; d < end; d += 16) v128.store(d, zero);
@@ -210,44 +228,6 @@ function col2im(g: Geometry, cols: usize, r0: i32, r1: i32, dx: usize): void {
 }
 
 /**
- * y [N, O, OH, OW] = conv2d(x [N, C, H, W], w [O, Cg, kh, kw]). Units: (sample, group, run of
- * `block` output pixels); each packs its im2col slice and runs one GEMM into its own pixels.
- */
-export function conv2dF32(
-  geometry: usize,
-  x: usize,
-  w: usize,
-  y: usize,
-  scratch: usize,
-  slots: i32,
-  start: i32,
-  end: i32,
-): void {
-  const g = changetype<Geometry>(geometry);
-  const Cg = g.C / g.G;
-  const Og = g.O / g.G;
-  const Kc = Cg * g.kh * g.kw;
-  const P = g.OH * g.OW;
-  const per = g.block;
-  const chunks = (P + per - 1) / per;
-  const units = g.N * g.G * chunks;
-  const scr = scratch + <usize>start * <usize>g.slotBytes;
-  const cols = scr + GEMM_SCRATCH;
-  const pad = scr + <usize>g.padAt;
-  const u1 = slotStart(units, slots, end);
-  for (let u = slotStart(units, slots, start); u < u1; u++) {
-    const ng = u / chunks;
-    const p0 = (u - ng * chunks) * per;
-    const p1 = min(P, p0 + per);
-    const n = ng / g.G;
-    const gi = ng - n * g.G;
-    im2colVia(g, f32At(x, (n * g.C + gi * Cg) * g.H * g.W), pad, 0, Kc, p0, p1, cols);
-    const yo = f32At(y, (n * g.O + gi * Og) * P + p0);
-    gemm(Og, p1 - p0, Kc, f32At(w, gi * Og * Kc), Kc, 1, cols, g.ld, 1, yo, P, false, scr);
-  }
-}
-
-/**
  * dx [N, C, H, W] = conv2dBackwardInput(dy [N, O, OH, OW], w [O, Cg, kh, kw]). Units: (sample,
  * group, chunk of input channels); each computes its channels' rows of dcols and adds them into
  * its own (zeroed) planes of dx, so no two units write the same element.
@@ -363,6 +343,167 @@ export function channelBiasF32(y: usize, bias: usize, O: i32, P: i32, start: i32
     for (; i < P; i++) {
       const at = row + ((<usize>i) << 2);
       store<f32>(at, load<f32>(at) + b);
+    }
+  }
+}
+
+/**
+ * Packs weights w [O, Cg, kh, kw] as the B operand of {@link conv2dPixelsF32}: per group, panels
+ * of NR output channels, k-major (group gi, panel q, step k at dst + ((gi·panels + q)·K + k)·NR
+ * floats), channels past the group's end zero. With `flip`, the weights of the input gradient as
+ * a convolution instead: W′[c, o, ki, kj] = W[o, c, kh−1−ki, kw−1−kj] within each group.
+ */
+export function packConvWeightsF32(
+  w: usize,
+  O: i32,
+  Cg: i32,
+  kh: i32,
+  kw: i32,
+  G: i32,
+  flip: bool,
+  dst: usize,
+): void {
+  const Og = O / G;
+  const kk = kh * kw;
+  const outs = flip ? Cg : Og;
+  const K = (flip ? Og : Cg) * kk;
+  const panels = (outs + NR - 1) / NR;
+  for (let gi = 0; gi < G; gi++) {
+    for (let q = 0; q < panels; q++) {
+      for (let k = 0; k < K; k++) {
+        for (let j = 0; j < NR; j++, dst += 4) {
+          const oc = q * NR + j;
+          let v: f32 = 0;
+          if (oc < outs) {
+            if (flip) {
+              const o = k / kk;
+              const t = k - o * kk;
+              v = load<f32>(f32At(w, ((gi * Og + o) * Cg + oc) * kk + kk - 1 - t));
+            } else {
+              v = load<f32>(f32At(w, (gi * Og + oc) * K + k));
+            }
+          }
+          store<f32>(dst, v);
+        }
+      }
+    }
+  }
+}
+
+/** Where output pixel p's taps start in the padded planes of a unit whose first row is oh0. */
+// @ts-ignore: decorator
+@inline
+function pixelBase(g: Geometry, pad: usize, p: i32, oh0: i32): usize {
+  const oh = p / g.OW;
+  return f32At(pad, (oh - oh0) * g.sh * g.wp + (p - oh * g.OW) * g.sw);
+}
+
+/**
+ * Packs taps [k0, k0 + kc) of output pixels [p0, p1) as the A operand of the GEMM: panels of MR
+ * pixels, k-major (panel i, step k at dst + (i·kc + k − k0)·MR floats), read from the padded
+ * planes through the tap table (tap k at offset taps[k] floats from a pixel's base). Pixels past
+ * p1 repeat the last one (their results are never stored).
+ */
+function packPixels(
+  g: Geometry,
+  pad: usize,
+  taps: usize,
+  kc: i32,
+  p0: i32,
+  p1: i32,
+  oh0: i32,
+  dst: usize,
+): void {
+  const tapEnd = taps + (<usize>kc << 2);
+  for (let p = p0; p < p1; p += MR) {
+    const b0 = pixelBase(g, pad, p, oh0);
+    const ow = p - (p / g.OW) * g.OW;
+    if (g.sw == 1 && ow + MR <= g.OW && p + MR <= p1) {
+      // four neighbours in one output row: one vector per tap
+      for (let t = taps; t < tapEnd; t += 4, dst += 16) {
+        v128.store(dst, v128.load(b0 + (<usize>load<i32>(t) << 2)));
+      }
+      continue;
+    }
+    const b1 = pixelBase(g, pad, min(p + 1, p1 - 1), oh0);
+    const b2 = pixelBase(g, pad, min(p + 2, p1 - 1), oh0);
+    const b3 = pixelBase(g, pad, min(p + 3, p1 - 1), oh0);
+    for (let t = taps; t < tapEnd; t += 4, dst += 16) {
+      const o = <usize>load<i32>(t) << 2;
+      let v = f32x4.splat(load<f32>(b0 + o));
+      v = f32x4.replace_lane(v, 1, load<f32>(b1 + o));
+      v = f32x4.replace_lane(v, 2, load<f32>(b2 + o));
+      v = f32x4.replace_lane(v, 3, load<f32>(b3 + o));
+      v128.store(dst, v);
+    }
+  }
+}
+
+/**
+ * y [N, O, OH, OW] = conv2d(x [N, C, H, W], w) with the weights packed by packConvWeightsF32, as a
+ * GEMM whose rows are output pixels and whose columns are output channels: im2col is fused into
+ * the A packing (one vector load per tap for four neighbouring pixels) and the tiles are stored
+ * transposed, straight into y's channel planes. Units: (sample, group, run of `block` output
+ * pixels); taps are summed in K blocks of `kc`, in order, whatever the thread.
+ */
+export function conv2dPixelsF32(
+  geometry: usize,
+  x: usize,
+  packedW: usize,
+  y: usize,
+  scratch: usize,
+  slots: i32,
+  start: i32,
+  end: i32,
+): void {
+  const g = changetype<Geometry>(geometry);
+  const Cg = g.C / g.G;
+  const Og = g.O / g.G;
+  const kk = g.kh * g.kw;
+  const Kc = Cg * kk;
+  const P = g.OH * g.OW;
+  const per = g.block;
+  const chunks = (P + per - 1) / per;
+  const units = g.N * g.G * chunks;
+  const panels = (Og + NR - 1) / NR;
+  const scr = scratch + <usize>start * <usize>g.slotBytes;
+  const edge = scr;
+  const taps = scr + <usize>g.tapAt;
+  const packed = scr + <usize>g.packAt;
+  const pad = scr + <usize>g.padAt;
+  const ldc = (<usize>P) << 2;
+  // tap k = (c, ki, kj): its offset in the padded planes from a pixel's base
+  for (let k = 0; k < Kc; k++) {
+    const c = k / kk;
+    const ki = (k - c * kk) / g.kw;
+    const kj = k - c * kk - ki * g.kw;
+    store<i32>(taps + (<usize>k << 2), (c * g.planeRows + ki * g.dh) * g.wp + kj * g.dw);
+  }
+  const u1 = slotStart(units, slots, end);
+  for (let u = slotStart(units, slots, start); u < u1; u++) {
+    const ng = u / chunks;
+    const p0 = (u - ng * chunks) * per;
+    const p1 = min(P, p0 + per);
+    const n = ng / g.G;
+    const gi = ng - n * g.G;
+    const oh0 = p0 / g.OW;
+    const planes = f32At(x, (n * g.C + gi * Cg) * g.H * g.W);
+    padPlanes(g, planes, 0, Cg, oh0 * g.sh - g.ph, rowSpan(g, p0, p1), pad, g.planeRows);
+    const yo = f32At(y, (n * g.O + gi * Og) * P);
+    const wg = f32At(packedW, gi * panels * Kc * NR);
+    for (let k0 = 0; k0 < Kc; k0 += g.kc) {
+      const kc = min(g.kc, Kc - k0);
+      const panelBytes = <usize>kc << 4;
+      packPixels(g, pad, taps + (<usize>k0 << 2), kc, p0, p1, oh0, packed);
+      for (let q = 0; q < panels; q++) {
+        const pb = f32At(wg, (q * Kc + k0) * NR);
+        const cols = min(NR, Og - q * NR);
+        const yq = f32At(yo, q * NR * P);
+        let pa = packed;
+        for (let p = p0; p < p1; p += MR, pa += panelBytes) {
+          tile(kc, pa, pb, f32At(yq, p), ldc, min(MR, p1 - p), cols, k0 > 0, edge, true);
+        }
+      }
     }
   }
 }

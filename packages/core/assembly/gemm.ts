@@ -14,8 +14,8 @@
 import { madd } from "./simd";
 
 /** Register tile: MR rows × NR columns of C. */
-const MR = 4;
-const NR = 8;
+export const MR = 4;
+export const NR = 8;
 /** Cache blocks (MC a multiple of MR, NC of NR). */
 const KC = 256;
 const MC = 128;
@@ -52,6 +52,41 @@ function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, st
   v128.store(dst + step, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
   v128.store(dst + 2 * step, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
   v128.store(dst + 3 * step, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/**
+ * Stores the columns of the 4 × 4 block whose rows are r0..r3 as vectors at dst, dst + step, ...
+ * (column j at dst + j·step), adding to what is there with `accumulate`.
+ */
+// @ts-ignore: decorator
+@inline
+function storeColumns(
+  r0: v128,
+  r1: v128,
+  r2: v128,
+  r3: v128,
+  dst: usize,
+  step: usize,
+  accumulate: bool,
+): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  let k0 = i32x4.shuffle(t0, t2, 0, 1, 4, 5);
+  let k1 = i32x4.shuffle(t0, t2, 2, 3, 6, 7);
+  let k2 = i32x4.shuffle(t1, t3, 0, 1, 4, 5);
+  let k3 = i32x4.shuffle(t1, t3, 2, 3, 6, 7);
+  if (accumulate) {
+    k0 = f32x4.add(v128.load(dst), k0);
+    k1 = f32x4.add(v128.load(dst + step), k1);
+    k2 = f32x4.add(v128.load(dst + 2 * step), k2);
+    k3 = f32x4.add(v128.load(dst + 3 * step), k3);
+  }
+  v128.store(dst, k0);
+  v128.store(dst + step, k1);
+  v128.store(dst + 2 * step, k2);
+  v128.store(dst + 3 * step, k3);
 }
 
 /**
@@ -170,10 +205,12 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
  * The microkernel: the MR × NR tile of C at `c` (row pitch `ldc` bytes) (+)= packed A panel ·
  * packed B panel over kc steps, accumulated in eight f32x4 registers from zero. Full tiles are
  * stored as vectors; edge tiles go through `edge` and only their rows × cols corner is written.
+ * With `transposed`, C is stored column-major instead (column j at c + j·ldc, its rows adjacent):
+ * the tile is written as Cᵀ, four rows to a vector.
  */
 // @ts-ignore: decorator
 @inline
-function tile(
+export function tile(
   kc: i32,
   pa: usize,
   pb: usize,
@@ -183,6 +220,7 @@ function tile(
   cols: i32,
   accumulate: bool,
   edge: usize,
+  transposed: bool = false,
 ): void {
   let c00 = f32x4.splat(0);
   let c01 = c00;
@@ -210,6 +248,11 @@ function tile(
     c31 = madd(a, b1, c31);
     pa += 16;
     pb += 32;
+  }
+  if (transposed && rows == MR && cols == NR) {
+    storeColumns(c00, c10, c20, c30, c, ldc, accumulate);
+    storeColumns(c01, c11, c21, c31, c + 4 * ldc, ldc, accumulate);
+    return;
   }
   if (rows == MR && cols == NR) {
     const c1 = c + ldc;
@@ -244,12 +287,11 @@ function tile(
   v128.store(edge, c30, 96);
   v128.store(edge, c31, 112);
   for (let r = 0; r < rows; r++) {
-    const row = c + <usize>r * ldc;
     const e = edge + (<usize>r << 5);
     for (let j = 0; j < cols; j++) {
-      const o = <usize>j << 2;
-      const v = load<f32>(e + o);
-      store<f32>(row + o, accumulate ? load<f32>(row + o) + v : v);
+      const at = transposed ? c + <usize>j * ldc + (<usize>r << 2) : c + <usize>r * ldc + (<usize>j << 2);
+      const v = load<f32>(e + (<usize>j << 2));
+      store<f32>(at, accumulate ? load<f32>(at) + v : v);
     }
   }
 }

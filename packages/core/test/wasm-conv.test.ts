@@ -1,5 +1,5 @@
 /**
- * The wasm backend's conv kernels (im2col + packed GEMM, GEMM + col2im) against the float64 JS
+ * The wasm backend's conv kernels (pixel-panel GEMM with fused im2col, GEMM + col2im) against the float64 JS
  * reference over stride, padding, dilation and groups, and bitwise-equal results on one and two
  * threads for the reference convnet's layers.
  */
@@ -76,6 +76,20 @@ const CASES: Case[] = [
     padding: [1, 1],
   },
   { name: "Kc > KC, pixels > one block", x: [1, 32, 20, 20], w: [4, 5, 5], padding: [2, 2] },
+  {
+    name: "input gradient as a conv of flipped weights: groups 2, dilation (2, 1), padding (1, 2)",
+    x: [2, 16, 11, 10],
+    w: [12, 3, 3],
+    padding: [1, 2],
+    dilation: [2, 1],
+    groups: 2,
+  },
+  {
+    name: "padding past the kernel's reach (input gradient through col2im)",
+    x: [2, 8, 6, 6],
+    w: [8, 3, 3],
+    padding: [3, 3],
+  },
   { name: "convnet conv1 (5×5, padding 2)", x: [3, 1, 28, 28], w: [16, 5, 5], padding: [2, 2] },
   { name: "convnet conv2 (5×5, padding 2)", x: [3, 16, 14, 14], w: [32, 5, 5], padding: [2, 2] },
 ];
@@ -144,8 +158,9 @@ const geometries: fc.Arbitrary<Case> = fc
   .record({
     N: fc.integer({ min: 1, max: 3 }),
     G: fc.integer({ min: 1, max: 3 }),
-    Cg: fc.integer({ min: 1, max: 3 }),
-    Og: fc.integer({ min: 1, max: 3 }),
+    // a few channels, or enough to fill (or overflow) the GEMM's 8-channel panels
+    Cg: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constantFrom(8, 9)),
+    Og: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constantFrom(8, 9)),
     k: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
     s: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
     p: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),

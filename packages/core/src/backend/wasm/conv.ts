@@ -15,6 +15,33 @@ const COLS_BYTES = 1 << 19;
 const UNITS_PER_THREAD = 4;
 /** The GEMM's K block: the backward weight's pixel blocks are multiples of it. */
 const GEMM_KC = 256;
+/** The GEMM's register tile (assembly/gemm.ts): MR rows (here pixels) × NR columns (channels). */
+const MR = 4;
+const NR = 8;
+/** Bytes of a slot's edge tile (MR × NR floats), at the start of conv2dPixelsF32's scratch. */
+const EDGE_BYTES = MR * NR * 4;
+/**
+ * conv2dPixelsF32's K block: the most taps summed per packed block (a B panel of KC_MAX × NR
+ * floats, 16 KB, stays in L1), and the bytes of packed pixels per unit of work (in L2).
+ */
+const KC_MAX = 512;
+const PACKED_BYTES = 1 << 18;
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/** The scalar fields of `Geometry` in assembly/conv.ts past the shapes and conv parameters. */
+interface GeometryFields {
+  chunks: number;
+  block: number;
+  ld: number;
+  slotBytes: number;
+  wp: number;
+  padAt: number;
+  kc: number;
+  tapAt: number;
+  packAt: number;
+  planeRows: number;
+}
 
 /** Sizes of one conv call; mirrors `Geometry` in assembly/conv.ts. */
 interface Geometry {
@@ -61,15 +88,15 @@ function paddedPlanes(
   g: Geometry,
   p: Conv2dParams,
   pixels: number,
-): { wp: number; floats: number } {
-  if (pixels === 0) return { wp: 0, floats: 0 };
+): { wp: number; rows: number; floats: number } {
+  if (pixels === 0) return { wp: 0, rows: 0, floats: 0 };
   const [sh, sw] = p.stride;
   const [dh, dw] = p.dilation;
   const reach = (g.OW - 1) * sw + (g.kw - 1) * dw + 1 + (sw === 1 ? 3 : 0);
   const wp = Math.ceil(Math.max(p.padding[1] + g.W, reach) / 4) * 4;
   const outRows = Math.min(g.OH - 1, Math.floor((pixels - 1) / g.OW) + 1);
   const rows = outRows * sh + (g.kh - 1) * dh + 1;
-  return { wp, floats: (g.C / g.G) * rows * wp };
+  return { wp, rows, floats: (g.C / g.G) * rows * wp };
 }
 
 /**
@@ -79,21 +106,73 @@ function paddedPlanes(
 export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
   const gemmBytes = gemmScratchBytes(rt);
 
-  /** Runs export `fn` over operands already in the arena, with the geometry and scratch of `plan`. */
-  function run(fn: string, g: Geometry, p: Conv2dParams, plan: Plan, operands: number[]): void {
-    const padAt = gemmBytes + Math.ceil((plan.rows * plan.ld * 4) / 16) * 16;
-    const padded = paddedPlanes(g, p, plan.pixels);
-    const slotBytes = padAt + padded.floats * 4;
+  /**
+   * Writes `Geometry` (assembly/conv.ts) into the arena, allocates `slotBytes` of scratch per
+   * thread and runs export `fn` over the operands across the threads.
+   */
+  function launch(
+    fn: string,
+    g: Geometry,
+    p: Conv2dParams,
+    fields: Omit<GeometryFields, "slotBytes">,
+    slotBytes: number,
+    operands: number[],
+  ): void {
+    const f = { ...fields, slotBytes };
     const geometry = putInts(rt, [
       ...[g.N, g.C, g.H, g.W, g.O, g.OH, g.OW, g.kh, g.kw],
       ...[p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1]],
-      ...[g.G, plan.chunks, plan.block, plan.ld, slotBytes, padded.wp, padAt],
+      ...[g.G, f.chunks, f.block, f.ld, f.slotBytes, f.wp, f.padAt],
+      ...[f.kc, f.tapAt, f.packAt, f.planeRows],
     ]);
     const slots = rt.threads;
     const scratch = rt.arena.alloc(slots * slotBytes);
     const madds = g.N * g.O * g.OH * g.OW * (g.C / g.G) * g.kh * g.kw;
     const work = madds / MADDS_PER_WORK;
     rt.split(fn, [geometry, ...operands, scratch, slots], slots, work);
+  }
+
+  /** Runs an im2col-slice export (`conv2dBackward*F32`) with the scratch of `plan`. */
+  function run(fn: string, g: Geometry, p: Conv2dParams, plan: Plan, operands: number[]): void {
+    const padAt = gemmBytes + align16(plan.rows * plan.ld * 4);
+    const padded = paddedPlanes(g, p, plan.pixels);
+    const fields = { ...plan, wp: padded.wp, padAt, kc: 0, tapAt: 0, packAt: 0 };
+    launch(fn, g, p, { ...fields, planeRows: padded.rows }, padAt + padded.floats * 4, operands);
+  }
+
+  /**
+   * Runs conv2dPixelsF32: y [N, O, OH, OW] from x [N, C, H, W] in the arena and weights packed by
+   * packConvWeightsF32 (`flip` for the input gradient's flipped weights). Units of work are runs
+   * of whole MR-pixel panels whose packed taps stay within PACKED_BYTES.
+   */
+  function pixelsConv(g: Geometry, p: Conv2dParams, x: number, w: number, flip: boolean): number {
+    const Kc = (g.C / g.G) * g.kh * g.kw;
+    const kc = Math.ceil(Kc / Math.ceil(Kc / KC_MAX));
+    const P = g.OH * g.OW;
+    const panels = Math.ceil(P / MR);
+    const fit = Math.max(1, Math.floor(PACKED_BYTES / (kc * MR * 4)));
+    const chunks = chunksFor(g, panels, fit);
+    const block = Math.ceil(panels / chunks) * MR;
+    const packedW = rt.arena.alloc(p.groups * Math.ceil(g.O / p.groups / NR) * NR * Kc * 4);
+    const [O, Cg] = flip ? [g.C, g.O / g.G] : [g.O, g.C / g.G];
+    rt.exports["packConvWeightsF32"]!(w, O, Cg, g.kh, g.kw, g.G, flip ? 1 : 0, packedW);
+    const y = rt.arena.alloc(g.N * g.O * P * 4);
+    if (Kc === 0) {
+      rt.arena.f32(y, g.N * g.O * P).fill(0);
+      return y;
+    }
+    const padded = paddedPlanes(g, p, block);
+    const tapAt = EDGE_BYTES;
+    const packAt = tapAt + align16(Kc * 4);
+    const padAt = packAt + align16(Math.ceil(block / MR) * kc * MR * 4);
+    const fields = { chunks: 0, block, ld: 0, wp: padded.wp, padAt, kc, tapAt, packAt };
+    const slotBytes = padAt + padded.floats * 4;
+    launch("conv2dPixelsF32", g, p, { ...fields, planeRows: padded.rows }, slotBytes, [
+      x,
+      packedW,
+      y,
+    ]);
+    return y;
   }
 
   /** Units per (sample, group) so that `perUnitMax` fits a slice and every thread has work. */
@@ -105,22 +184,15 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
   return {
     conv2d(x, weight, bias, outSize, p) {
       const [N, C, H, W] = x.shape as [number, number, number, number];
-      const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
+      const [O, , kh, kw] = weight.shape as [number, number, number, number];
       const [OH, OW] = outSize;
       const g: Geometry = { N, C, H, W, O, OH, OW, kh, kw, G: p.groups };
       const P = OH * OW;
-      const Kc = Cg * kh * kw;
       if (N * O * P === 0) return new Float32Array(N * O * P);
-      // runs of whole output rows where they fit (im2col's fast path), else of 8 pixels
-      const chunks = chunksFor(g, Math.ceil(P / 8), Math.max(1, COLS_BYTES / (Kc * 32)));
-      const share = Math.ceil(P / chunks);
-      const pixels = share >= OW ? Math.ceil(share / OW) * OW : Math.ceil(share / 8) * 8;
-      const ld = pitch(pixels);
       return rt.arena.scope(() => {
         const xa = rt.put(x);
         const wa = rt.put(weight);
-        const y = rt.arena.alloc(N * O * P * 4);
-        run("conv2dF32", g, p, { chunks: 0, block: pixels, ld, rows: Kc, pixels }, [xa, wa, y]);
+        const y = pixelsConv(g, p, xa, wa, false);
         if (bias) rt.split("channelBiasF32", [y, rt.put(bias), O, P], N * O, N * O * P * CHEAP);
         return rt.takeF32(y, N * O * P);
       });
@@ -133,6 +205,24 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       const g: Geometry = { N, C, H: inSize[0], W: inSize[1], O, OH, OW, kh, kw, G: p.groups };
       const size = N * C * g.H * g.W;
       if (size === 0) return new Float32Array(0);
+      const [dh, dw] = p.dilation;
+      const flipped: [number, number] = [
+        dh * (kh - 1) - p.padding[0],
+        dw * (kw - 1) - p.padding[1],
+      ];
+      // (worth it while the NR-channel panels of the flipped weights are mostly real channels)
+      const panelWaste = (Math.ceil(Cg / NR) * NR) / Cg;
+      const unitStride = p.stride[0] === 1 && p.stride[1] === 1;
+      if (unitStride && flipped[0] >= 0 && flipped[1] >= 0 && panelWaste <= 4 / 3) {
+        // with unit stride the input gradient is a convolution of the output gradient with the
+        // flipped, transposed weights (padding k − 1 − p): the forward path, no col2im scatter
+        const t: Geometry = { N, C: O, H: OH, W: OW, O: C, OH: g.H, OW: g.W, kh, kw, G: p.groups };
+        const tp: Conv2dParams = { ...p, padding: flipped };
+        return rt.arena.scope(() => {
+          const dx = pixelsConv(t, tp, rt.put(grad), rt.put(weight), true);
+          return rt.takeF32(dx, size);
+        });
+      }
       const ld = pitch(OH * OW);
       const chunks = chunksFor(g, Cg, Math.max(1, Math.floor(COLS_BYTES / (kh * kw * ld * 4))));
       const rows = Math.ceil(Cg / chunks) * kh * kw;
