@@ -8,8 +8,11 @@ import { BackendError } from "../errors.js";
 import { profileTable } from "./profile.js";
 import { enableProfiling, registerThreadPool, setBackend, type BackendName } from "./registry.js";
 import { createNodePool } from "./wasm/pool-node.js";
+import { registerResultAllocator } from "./wasm/runtime.js";
 
 registerThreadPool(createNodePool, availableParallelism());
+// kernel results are overwritten whole as soon as they are allocated: skip zeroing them
+registerResultAllocator((bytes) => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer);
 
 if (process.env["TSGRAD_PROFILE"] === "1") {
   enableProfiling();

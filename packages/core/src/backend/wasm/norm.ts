@@ -1,6 +1,6 @@
 import type { PartialBackend, View } from "../backend.js";
 import { contiguousCopy } from "../strided.js";
-import type { WasmRuntime } from "./runtime.js";
+import { takeOut, type WasmRuntime } from "./runtime.js";
 
 /** [N, C, L] of an [N, C, ...] shape. */
 function ncl(shape: readonly number[]): [number, number, number] {
@@ -23,7 +23,7 @@ function putF64(rt: WasmRuntime, values: Float64Array): number {
 
 /** `n` float64 values at `address`, copied out of the arena. */
 function takeF64(rt: WasmRuntime, address: number, n: number): Float64Array {
-  return new Float64Array(rt.arena.memory.buffer, address, n).slice();
+  return takeOut(rt.arena.memory, address, n, Float64Array);
 }
 
 /**

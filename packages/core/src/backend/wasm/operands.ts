@@ -2,7 +2,7 @@ import type { TypedArray } from "../../dtype.js";
 import { contiguousStrides, isContiguous, numelOf } from "../../shape.js";
 import type { View } from "../backend.js";
 import { contiguousCopy } from "../strided.js";
-import type { WasmRuntime } from "./runtime.js";
+import { takeOut, type WasmRuntime } from "./runtime.js";
 
 /**
  * How operands of the strided kernels (elementwise.ts, reduce.ts) get into the arena: a view is
@@ -143,5 +143,5 @@ export function putGeometry(
 
 /** A fresh byte array holding `n` bytes at `address`. */
 export function takeU8(rt: WasmRuntime, address: number, n: number): Uint8Array {
-  return new Uint8Array(rt.arena.memory.buffer, address, n).slice();
+  return takeOut(rt.arena.memory, address, n, Uint8Array);
 }
