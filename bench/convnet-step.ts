@@ -5,7 +5,7 @@
  * tables and the exact command into bench/RESULTS.md.
  *
  *   npm run bench -- [--rounds 3] [--steps 10] [--batch 100] [--only name,...] [--tfjs-cpu]
- *                    [--relaxed-simd] [--timeout 900] [--no-write]
+ *                    [--simd relaxed|plain] [--timeout 900] [--no-write]
  */
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -19,7 +19,8 @@ const USAGE = `usage: npm run bench -- [options]
   --batch N         batch size (default 100)
   --only a,b,...    run only these configurations (names below)
   --tfjs-cpu        include TensorFlow.js cpu (pure JS, ≈ 2.5 samples/s: 1 timed step)
-  --relaxed-simd    start Node children with --experimental-wasm-relaxed-simd
+  --simd V          tsgrad's wasm build: relaxed (default; fused multiply-add, what browsers and
+                    Node ≥ 22 load; Node 20 children get --experimental-wasm-relaxed-simd) or plain
   --timeout S       limit per child process in seconds (default 900)
   --no-write        print the tables only; leave bench/RESULTS.md alone
 configurations: ${ALL_CONFIGS.map((c) => c.name).join(", ")}`;
@@ -39,7 +40,7 @@ function parseFlags() {
         batch: { type: "string", default: "100" },
         only: { type: "string" },
         "tfjs-cpu": { type: "boolean", default: false },
-        "relaxed-simd": { type: "boolean", default: false },
+        simd: { type: "string", default: "relaxed" },
         timeout: { type: "string", default: "900" },
         "no-write": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -99,7 +100,15 @@ const steps = positiveInt("steps", flags.steps);
 const batch = positiveInt("batch", flags.batch);
 const timeoutS = positiveInt("timeout", flags.timeout);
 const selected = selectConfigs(flags.only, flags["tfjs-cpu"]);
-const nodeFlags = flags["relaxed-simd"] ? ["--experimental-wasm-relaxed-simd"] : [];
+if (flags.simd !== "relaxed" && flags.simd !== "plain") {
+  usageError(`--simd must be relaxed or plain, got '${flags.simd}'`);
+}
+// Node 20's V8 has relaxed SIMD behind a flag (on by default from Node 22); every Node child gets
+// the same flags, peers included
+const nodeMajor = Number(process.versions.node.split(".")[0]);
+const nodeFlags =
+  flags.simd === "relaxed" && nodeMajor < 22 ? ["--experimental-wasm-relaxed-simd"] : [];
+const env = { TSGRAD_SIMD: flags.simd };
 
 const loadAtStart = loadavg()[0]!;
 
@@ -119,7 +128,7 @@ if (selected.some((c) => c.requires === "bench-peers" && !runnable.includes(c)))
 
 for (let round = 1; round <= rounds; round++) {
   for (const config of [...runnable]) {
-    const result = runTrial(config, { steps, batch, nodeFlags, timeoutS });
+    const result = runTrial(config, { steps, batch, nodeFlags, env, timeoutS });
     trials.get(config)!.push(result);
     console.log(progressLine(round, rounds, config, result));
     // A configuration that cannot load here will not load next round either.

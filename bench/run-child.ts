@@ -24,6 +24,8 @@ export interface TrialOptions {
   readonly batch: number;
   /** Extra Node flags for the Node children (e.g. `--experimental-wasm-relaxed-simd`). */
   readonly nodeFlags: readonly string[];
+  /** Environment for every child (e.g. `TSGRAD_SIMD`). */
+  readonly env: Readonly<Record<string, string>>;
   /** Wall-clock limit per child, in seconds. */
   readonly timeoutS: number;
 }
@@ -86,7 +88,7 @@ export function runTrial(config: BenchConfig, opts: TrialOptions): TrialResult {
   const [command, args] = commandFor(config, steps, opts);
   const child = spawnSync(command, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...config.env },
+    env: { ...process.env, ...opts.env, ...config.env },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
     timeout: opts.timeoutS * 1000,

@@ -111,7 +111,7 @@ describe("setBackend / getBackend", () => {
 
 describe("the Node default (at import)", () => {
   test("is wasm over every core", () => {
-    const r = child(REPORT, { TSGRAD_BACKEND: "", TSGRAD_THREADS: "" });
+    const r = child(REPORT, { TSGRAD_BACKEND: "", TSGRAD_THREADS: "", TSGRAD_SIMD: "" });
     expect(r.err).toBe("");
     expect(r.out.trim()).toMatch(/^wasm (plain|relaxed) 2$/);
   });
@@ -121,6 +121,23 @@ describe("the Node default (at import)", () => {
     expect(child(REPORT, { TSGRAD_BACKEND: "wasm", TSGRAD_THREADS: "1" }).out.trim()).toMatch(
       /^wasm \w+ 1$/,
     );
+  });
+
+  test("TSGRAD_SIMD pins the wasm build; relaxed where the engine lacks it is an error", () => {
+    const relaxedFlag = ["--experimental-wasm-relaxed-simd"];
+    expect(child(REPORT, { TSGRAD_SIMD: "plain" }, relaxedFlag).out.trim()).toBe("wasm plain 2");
+    expect(child(REPORT, { TSGRAD_SIMD: "relaxed" }, relaxedFlag).out.trim()).toBe(
+      "wasm relaxed 2",
+    );
+    const unflagged = child(REPORT, { TSGRAD_SIMD: "" }).out.trim();
+    if (unflagged === "wasm plain 2") {
+      // Node 20: relaxed SIMD only behind the flag
+      const r = child(REPORT, { TSGRAD_SIMD: "relaxed" });
+      expect(r.status).not.toBe(0);
+      expect(r.err).toMatch(/relaxed SIMD is not supported by this JavaScript engine/);
+    } else {
+      expect(unflagged).toBe("wasm relaxed 2");
+    }
   });
 
   test("falls back to js with a one-line warning where wasm cannot load, unless asked for", () => {
@@ -142,6 +159,9 @@ describe("the Node default (at import)", () => {
     expect(r.err).toMatch(/TSGRAD_BACKEND must be js or wasm, got 'gpu'/);
     expect(child(REPORT, { TSGRAD_THREADS: "two" }).err).toMatch(
       /TSGRAD_THREADS must be a positive integer/,
+    );
+    expect(child(REPORT, { TSGRAD_SIMD: "avx" }).err).toMatch(
+      /TSGRAD_SIMD must be plain or relaxed, got 'avx'/,
     );
   });
 

@@ -1,12 +1,20 @@
 /**
  * Node's default backend, chosen at import: `wasm` with a worker pool over every core, unless
- * `TSGRAD_BACKEND` says otherwise (`TSGRAD_THREADS` sets the thread count). When wasm cannot load
- * and was not asked for by name, tsgrad warns in one line and runs on `js`.
+ * `TSGRAD_BACKEND` says otherwise (`TSGRAD_THREADS` sets the thread count, `TSGRAD_SIMD` pins the
+ * wasm build: `plain`, or `relaxed`, an error where the engine lacks it). When wasm cannot load and
+ * was not asked for by name, tsgrad warns in one line and runs on `js`.
  */
 import { availableParallelism } from "node:os";
 import { BackendError } from "../errors.js";
 import { profileTable } from "./profile.js";
-import { enableProfiling, registerThreadPool, setBackend, type BackendName } from "./registry.js";
+import {
+  enableProfiling,
+  registerThreadPool,
+  setBackend,
+  type BackendName,
+  type SetBackendOptions,
+} from "./registry.js";
+import type { SimdVariant } from "./wasm/module.js";
 import { createNodePool } from "./wasm/pool-node.js";
 import { registerResultAllocator } from "./wasm/runtime.js";
 
@@ -30,9 +38,17 @@ if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
 if (asked !== undefined && asked !== "" && asked !== "js" && asked !== "wasm") {
   throw new BackendError(`TSGRAD_BACKEND must be js or wasm, got '${asked}'`);
 }
+const simd = process.env["TSGRAD_SIMD"];
+if (simd !== undefined && simd !== "" && simd !== "plain" && simd !== "relaxed") {
+  throw new BackendError(`TSGRAD_SIMD must be plain or relaxed, got '${simd}'`);
+}
 const name: BackendName = (asked as BackendName | undefined) || "wasm";
-const options = threads === undefined ? {} : { threads };
-if (name === "wasm" && !asked) {
+const options: SetBackendOptions = {
+  ...(threads === undefined ? {} : { threads }),
+  ...(simd === "plain" || simd === "relaxed" ? { simd: simd as SimdVariant } : {}),
+};
+// a pinned SIMD build is a request for wasm by name: no silent fallback
+if (name === "wasm" && !asked && !options.simd) {
   try {
     void setBackend("wasm", options);
   } catch (e) {
