@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { sourceHash as builtFrom, relaxedWasm } from "../src/backend/wasm/generated/kernels.js";
+import { sourceHash as builtFrom, wasmBuilds } from "../src/backend/wasm/generated/kernels.js";
 import { compileKernelsSync, createMemory, instantiate } from "../src/backend/wasm/module.js";
 import * as protocol from "../src/backend/wasm/pool-protocol.js";
 import { sourceHash } from "../scripts/wasm-source-hash.mjs";
@@ -20,17 +20,24 @@ describe("wasm build", () => {
     ).toBe(sourceHash(join(pkg, "assembly")));
   });
 
-  test("the plain build always loads; relaxed loads only where the engine validates it", () => {
-    const plain = compileKernelsSync("plain");
-    expect(plain.variant).toBe("plain");
-    expect(instantiate(plain, createMemory(1))["simdVariant"]!()).toBe(0);
-    if (WebAssembly.validate(Buffer.from(relaxedWasm, "base64"))) {
-      const relaxed = compileKernelsSync("relaxed");
-      expect(instantiate(relaxed, createMemory(1))["simdVariant"]!()).toBe(1);
-    } else {
-      expect(() => compileKernelsSync("relaxed")).toThrow(/relaxed SIMD is not supported/);
-    }
-  });
+  test.each([true, false])(
+    "shared memory %s: the plain build always loads; relaxed only where the engine validates it",
+    (shared) => {
+      const plain = compileKernelsSync("plain", shared);
+      expect([plain.variant, plain.shared]).toEqual(["plain", shared]);
+      expect(instantiate(plain, createMemory(1, shared))["simdVariant"]!()).toBe(0);
+      // the memory must be what the module imports
+      expect(() => instantiate(plain, createMemory(1, !shared))).toThrow();
+      if (WebAssembly.validate(Buffer.from(wasmBuilds.relaxed.shared, "base64"))) {
+        const relaxed = compileKernelsSync("relaxed", shared);
+        expect(instantiate(relaxed, createMemory(1, shared))["simdVariant"]!()).toBe(1);
+      } else {
+        expect(() => compileKernelsSync("relaxed", shared)).toThrow(
+          /relaxed SIMD is not supported/,
+        );
+      }
+    },
+  );
 
   test("the worker entry uses the pool's control-block layout", () => {
     const worker = readFileSync(join(pkg, "src/backend/wasm/pool-worker.mjs"), "utf8");

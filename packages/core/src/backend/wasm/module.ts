@@ -1,4 +1,4 @@
-import { plainWasm, relaxedWasm } from "./generated/kernels.js";
+import { wasmBuilds } from "./generated/kernels.js";
 
 /** Which SIMD build of the kernels runs: plain SIMD128, or relaxed SIMD with fused multiply-add. */
 export type SimdVariant = "plain" | "relaxed";
@@ -14,6 +14,8 @@ export type KernelExports = Record<string, (...args: number[]) => number>;
 export interface CompiledKernels {
   readonly module: WebAssembly.Module;
   readonly variant: SimdVariant;
+  /** Whether the module imports a shared memory (worker threads) or an unshared one. */
+  readonly shared: boolean;
 }
 
 /** 64 KiB wasm pages; the module declares this maximum (4 GiB). */
@@ -32,38 +34,49 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
  * `--experimental-wasm-relaxed-simd`), else plain. `prefer` pins one; asking for relaxed where it
  * does not validate is an error.
  */
-function pick(prefer: SimdVariant | undefined): {
-  bytes: Uint8Array<ArrayBuffer>;
-  variant: SimdVariant;
-} {
-  const relaxed = decode(relaxedWasm);
+function pick(
+  prefer: SimdVariant | undefined,
+  shared: boolean,
+): { bytes: Uint8Array<ArrayBuffer>; variant: SimdVariant } {
+  const sharing = shared ? "shared" : "unshared";
+  const relaxed = decode(wasmBuilds.relaxed[sharing]);
   const relaxedOk = WebAssembly.validate(relaxed);
   if (prefer === "relaxed" && !relaxedOk) {
     throw new Error("relaxed SIMD is not supported by this JavaScript engine");
   }
   if (relaxedOk && prefer !== "plain") return { bytes: relaxed, variant: "relaxed" };
-  const plain = decode(plainWasm);
+  const plain = decode(wasmBuilds.plain[sharing]);
   if (!WebAssembly.validate(plain)) {
-    throw new Error("this JavaScript engine does not support WebAssembly SIMD and threads");
+    throw new Error(
+      shared
+        ? "this JavaScript engine does not support WebAssembly SIMD and threads"
+        : "this JavaScript engine does not support WebAssembly SIMD",
+    );
   }
   return { bytes: plain, variant: "plain" };
 }
 
-/** Compiles the kernels synchronously (fine in Node and in workers, not on a page's main thread). */
-export function compileKernelsSync(prefer?: SimdVariant): CompiledKernels {
-  const { bytes, variant } = pick(prefer);
-  return { module: new WebAssembly.Module(bytes), variant };
+/**
+ * Compiles the kernels synchronously (fine in Node and in workers, not on a page's main thread),
+ * for a shared memory (the default; worker threads) or an unshared one.
+ */
+export function compileKernelsSync(prefer?: SimdVariant, shared = true): CompiledKernels {
+  const { bytes, variant } = pick(prefer, shared);
+  return { module: new WebAssembly.Module(bytes), variant, shared };
 }
 
 /** Compiles the kernels off the main thread where the engine can. */
-export async function compileKernels(prefer?: SimdVariant): Promise<CompiledKernels> {
-  const { bytes, variant } = pick(prefer);
-  return { module: await WebAssembly.compile(bytes), variant };
+export async function compileKernels(
+  prefer?: SimdVariant,
+  shared = true,
+): Promise<CompiledKernels> {
+  const { bytes, variant } = pick(prefer, shared);
+  return { module: await WebAssembly.compile(bytes), variant, shared };
 }
 
-/** A fresh shared memory for the kernels (grown on demand by the arena). */
-export function createMemory(initialPages = 16): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+/** A fresh memory for the kernels (grown on demand by the arena), shared unless told otherwise. */
+export function createMemory(initialPages = 16, shared = true): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared });
 }
 
 /** Instantiates the compiled kernels over `memory` (synchronously: the module is compiled). */

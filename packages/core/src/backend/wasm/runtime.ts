@@ -44,7 +44,7 @@ export class WasmRuntime {
   constructor(
     compiled: CompiledKernels,
     private readonly pool: ThreadPool | null,
-    memory: WebAssembly.Memory = createMemory(),
+    memory: WebAssembly.Memory = createMemory(16, compiled.shared),
     private readonly splitMinWork = SPLIT_MIN_WORK,
   ) {
     this.exports = instantiate(compiled, memory);
