@@ -78,10 +78,10 @@ function threadsFor(options: SetBackendOptions): number {
  * The wasm backend over kernels compiled for `threads`: a shared memory and a pool for several
  * threads, an unshared memory for one (copies in and out run about twice as fast).
  */
-function wasmFrom(compiled: CompiledKernels, threads: number): Backend {
+function wasmFrom(compiled: CompiledKernels, threads: number, local?: CompiledKernels): Backend {
   const memory = createMemory(16, compiled.shared);
   const pool = threads > 1 ? poolFactory!.create(compiled, memory, threads) : null;
-  return createWasmBackend(compiled, pool, memory);
+  return createWasmBackend(compiled, pool, memory, local === undefined ? {} : { local });
 }
 
 function wasmError(e: unknown): BackendError {
@@ -114,25 +114,31 @@ export function setBackend(
       `setBackend: unknown backend '${String(backend)}' (available: js, wasm)`,
     );
   }
+  // several threads share one memory; calls too small to split run in an unshared one (faster
+  // copies), which is all one thread needs
   const threads = threadsFor(options);
   const shared = threads > 1;
   let compiled: CompiledKernels | null = null;
+  let local: CompiledKernels | undefined;
   try {
     compiled = compileKernelsSync(options.simd, shared);
+    if (shared) local = compileKernelsSync(compiled.variant, false);
   } catch (e) {
     // a page's main thread refuses to compile large modules synchronously: try asynchronously
     if (!(e instanceof RangeError)) throw wasmError(e);
   }
-  if (compiled !== null) {
+  if (compiled !== null && (!shared || local !== undefined)) {
     try {
-      use(wasmFrom(compiled, threads));
+      use(wasmFrom(compiled, threads, local));
     } catch (e) {
       throw wasmError(e);
     }
     return Promise.resolve(current);
   }
-  return compileKernels(options.simd, shared).then(
-    (c) => use(wasmFrom(c, threads)),
-    (e: unknown) => Promise.reject(wasmError(e)),
-  );
+  return compileKernels(options.simd, shared)
+    .then(async (c) => [c, shared ? await compileKernels(c.variant, false) : undefined] as const)
+    .then(
+      ([c, l]) => use(wasmFrom(c, threads, l)),
+      (e: unknown) => Promise.reject(wasmError(e)),
+    );
 }

@@ -45,7 +45,7 @@ export class WasmRuntime {
     compiled: CompiledKernels,
     private readonly pool: ThreadPool | null,
     memory: WebAssembly.Memory = createMemory(16, compiled.shared),
-    private readonly splitMinWork = SPLIT_MIN_WORK,
+    readonly splitMinWork = SPLIT_MIN_WORK,
   ) {
     this.exports = instantiate(compiled, memory);
     this.arena = new Arena(memory, this.exports["heapBase"]!());
