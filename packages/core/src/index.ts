@@ -121,7 +121,6 @@ export {
   variance as var,
   std,
   logsumexp,
-  sumTo,
   type Dims,
   type VarOptions,
 } from "./ops/reduce.js";
@@ -139,6 +138,7 @@ export {
   slice,
   movedim,
   contiguous,
+  sumTo,
 } from "./ops/movement.js";
 export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, pad } from "./ops/indexing.js";
 export { matmul, bmm } from "./ops/matmul.js";

@@ -6,7 +6,10 @@ import { broadcastShapes } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { to } from "./cast.js";
 import { asTensor, be, broadcastView, wrap } from "./helpers.js";
-import { log, neg } from "./unary.js";
+
+// Binary ops sit below the unary ones (whose rules use mul, div, where ...); the two rules here
+// that need a unary op (div's neg, pow's log) call it as a Tensor method, so this file need not
+// import unary.ts and the import graph stays acyclic.
 
 /** Both operands as tensors of their promoted dtype (`float` forces a floating result). */
 function operands(x: TensorLike, y: TensorLike, float = false): [Tensor, Tensor] {
@@ -60,7 +63,7 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
   // d/da a/b = 1/b;  d/db a/b = −a/b²
   return recordOp("div", [a, b], kernel("div", a, b), (g, c) => [
     a.requiresGrad ? div(g, c.input(1)) : null,
-    b.requiresGrad ? neg(div(mul(g, c.input(0)), mul(c.input(1), c.input(1)))) : null,
+    b.requiresGrad ? div(mul(g, c.input(0)), mul(c.input(1), c.input(1))).neg() : null,
   ]);
 }
 
@@ -78,7 +81,7 @@ export function pow(x: TensorLike, y: TensorLike): Tensor {
     const ga = a.requiresGrad ? mul(g, mul(bi, pow(ai, sub(bi, 1)))) : null;
     let gb: Tensor | null = null;
     if (b.requiresGrad) {
-      const raw = mul(g, mul(c.out(), log(ai)));
+      const raw = mul(g, mul(c.out(), ai.log()));
       gb = where(logicalAnd(eq(ai, 0), ge(bi, 0)), 0, raw);
     }
     return [ga, gb];

@@ -1,6 +1,7 @@
 import { recordOp } from "../autograd/define-op.js";
 import { isFloating, type DType, type TypedArray } from "../dtype.js";
-import { Tensor } from "../tensor.js";
+import type { Tensor } from "../tensor.js";
+import { makeTensor } from "../tensor-factory.js";
 import { be, wrap } from "./helpers.js";
 
 /** Contiguous typed-array copy of a tensor's elements (no graph). */
@@ -23,5 +24,5 @@ export function clone(x: Tensor): Tensor {
 
 /** Same data, no history, never requires grad. */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
+  return makeTensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
 }

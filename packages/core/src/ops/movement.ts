@@ -1,11 +1,14 @@
 import { recordOp } from "../autograd/define-op.js";
 import { ShapeError, IndexError, fmtShape } from "../errors.js";
 import { contiguousStrides, normalizeDim, numelOf } from "../shape.js";
-import { Tensor } from "../tensor.js";
+import type { Tensor } from "../tensor.js";
+import { makeTensor } from "../tensor-factory.js";
 import { clone } from "./cast.js";
-import { indexAdd } from "./indexing.js";
-import { sumTo } from "./reduce.js";
 import { arange, zeros } from "../creation.js";
+
+// Views sit low in the op layers: reduce and indexing build on them. The two rules here that need
+// those families (expand's sum, slice's indexAdd) reach them through Tensor methods, so this file
+// imports neither and the import graph stays acyclic.
 
 /** Resolves a dim for `op` (re-exported for Tensor methods). */
 export const normDim = normalizeDim;
@@ -16,7 +19,7 @@ function makeView(
   strides: readonly number[],
   offset: number,
 ): Tensor {
-  return new Tensor(x.storage, shape, strides, offset, x.dtype);
+  return makeTensor(x.storage, shape, strides, offset, x.dtype);
 }
 
 /** Resolves one `-1` entry and checks that the element count matches. */
@@ -165,8 +168,7 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   strides[d] = x.strides[d]! * step;
   const out = makeView(x, shape, strides, x.offset + s * x.strides[d]!);
   return recordOp("slice", [x], out, (g) => [
-    indexAdd(
-      zeros(x.shape, { dtype: g.dtype }),
+    zeros(x.shape, { dtype: g.dtype }).indexAdd(
       d,
       arange(s, s + len * step, step, { dtype: "int32" }),
       g,
@@ -205,6 +207,18 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
     );
   }
   return squeeze(narrow(x, d, index < 0 ? index + size : index, 1), d);
+}
+
+/** Sums `g` down to `shape` (the inverse of broadcasting); used by the engine and `expand`. */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  const lead = g.dim() - shape.length;
+  if (lead < 0)
+    throw new ShapeError(`sumTo: cannot reduce ${fmtShape(g.shape)} to ${fmtShape(shape)}`);
+  const axes = g.shape
+    .map((_, i) => i)
+    .filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
+  const reduced = axes.length > 0 ? g.sum(axes, true) : g;
+  return reshape(reduced, shape);
 }
 
 /** `x` itself if contiguous, else a contiguous copy. */

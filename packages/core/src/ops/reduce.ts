@@ -48,18 +48,6 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return recordOp("sum", [x], reduceKernel("sum", x, axes, keepdim), (g) => [spread(g, x, axes)]);
 }
 
-/** Sums `g` down to `shape` (the inverse of broadcasting); used by the engine and `expand`. */
-export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  const lead = g.dim() - shape.length;
-  if (lead < 0)
-    throw new ShapeError(`sumTo: cannot reduce ${fmtShape(g.shape)} to ${fmtShape(shape)}`);
-  const axes = g.shape
-    .map((_, i) => i)
-    .filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
-  const reduced = axes.length > 0 ? sum(g, axes, true) : g;
-  return reshape(reduced, shape);
-}
-
 /** Arithmetic mean over `dim` (floating-point input). */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   assertFloating("mean", x.dtype);
