@@ -76,15 +76,17 @@ function consumerCounts(roots: readonly Tensor[]): Map<Node, number> {
 
 /**
  * Kahn's algorithm without recursion (deep graphs must not overflow the stack): a node becomes
- * ready once all its consumers are done. The ready list is a stack, so the walk goes depth first
- * and gradients are summed in a fixed order, which keeps results bit-for-bit reproducible.
+ * ready once all its consumers are done, and of the ready nodes the most recently created runs
+ * first, as in PyTorch's engine. So hooks fire in PyTorch's order, and gradients are summed in a
+ * fixed order, which keeps results bit-for-bit reproducible.
  */
 function topologicalOrder(roots: readonly Tensor[]): Node[] {
   const pending = consumerCounts(roots);
-  const ready = [...pending].filter(([, n]) => n === 0).map(([node]) => node);
+  const ready = new NewestFirst();
+  for (const [node, n] of pending) if (n === 0) ready.push(node);
   const order: Node[] = [];
-  while (ready.length > 0) {
-    const node = ready.pop()!;
+  while (ready.size > 0) {
+    const node = ready.pop();
     order.push(node);
     for (const t of node.inputs) {
       const next = t?.gradFn;
@@ -95,4 +97,45 @@ function topologicalOrder(roots: readonly Tensor[]): Node[] {
     }
   }
   return order;
+}
+
+/** A binary heap of nodes, the largest `sequenceNr` on top. */
+class NewestFirst {
+  readonly #heap: Node[] = [];
+
+  get size(): number {
+    return this.#heap.length;
+  }
+
+  push(node: Node): void {
+    const h = this.#heap;
+    let i = h.push(node) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (h[parent]!.sequenceNr >= node.sequenceNr) break;
+      h[i] = h[parent]!;
+      i = parent;
+    }
+    h[i] = node;
+  }
+
+  pop(): Node {
+    const h = this.#heap;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= h.length) break;
+        const right = left + 1;
+        const child = right < h.length && h[right]!.sequenceNr > h[left]!.sequenceNr ? right : left;
+        if (h[child]!.sequenceNr <= last.sequenceNr) break;
+        h[i] = h[child]!;
+        i = child;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
 }
