@@ -5,7 +5,9 @@ import { add } from "../ops/binary.js";
 import { onesLike } from "../creation.js";
 import { noGrad } from "./grad-mode.js";
 import { planBackward, planGrad } from "./plan.js";
-import { walk, type WalkOptions } from "./walk.js";
+import { walk, type GradientSink, type WalkOptions } from "./walk.js";
+import { backwardPass } from "../debug/observer.js";
+import { recordOp } from "./define-op.js";
 
 // The public entry points of autograd. Each one seeds the output gradients, plans the pass
 // (plan.ts: which nodes, in what order) and walks it (walk.ts: apply rules, route gradients),
@@ -50,7 +52,8 @@ function seedGrads(
         `${op}: grad can be implicitly created only for scalar outputs, got shape ${fmtShape(r.shape)}; pass a gradient`,
       );
     }
-    return onesLike(r);
+    // d root / d root = 1 (recorded so that a traced backward pass starts from the root)
+    return recordOp("onesLike", [r], onesLike(r), null);
   });
 }
 
@@ -65,9 +68,8 @@ export function backward(
   gradients?: readonly (Tensor | null)[],
   options: BackwardOptions = {},
 ): void {
-  const seeds = seedGrads("backward", roots, gradients);
   const walkOptions = resolve("backward", options);
-  walk(planBackward(roots), seeds, walkOptions, {
+  const sink: GradientSink = {
     leaf(leaf, g) {
       if (walkOptions.createGraph) {
         leaf.grad = leaf.grad ? add(leaf.grad, g) : g;
@@ -78,6 +80,10 @@ export function backward(
         leaf.grad = noGrad(() => g.clone());
       }
     },
+  };
+  backwardPass(() => {
+    const seeds = seedGrads("backward", roots, gradients);
+    walk(planBackward(roots), seeds, walkOptions, sink);
   });
 }
 
@@ -95,16 +101,19 @@ export function grad(
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new AutogradError(`grad: input ${i} does not require grad`);
   });
-  const seeds = seedGrads("grad", outs, options.gradOutputs);
   const result: (Tensor | null)[] = ins.map(() => null);
   const accumulate = (i: number, g: Tensor): void => {
     const prev = result[i];
     result[i] = prev ? add(prev, g) : g;
   };
-  walk(planGrad(outs, ins), seeds, resolve("grad", options), {
+  const sink: GradientSink = {
     leaf: (leaf, g) => ins.forEach((t, i) => t === leaf && accumulate(i, g)),
     captured: (node, nr, g) =>
       ins.forEach((t, i) => t.gradFn === node && t.outputNr === nr && accumulate(i, g)),
+  };
+  backwardPass(() => {
+    const seeds = seedGrads("grad", outs, options.gradOutputs);
+    walk(planGrad(outs, ins), seeds, resolve("grad", options), sink);
   });
   return result.map((g, i) => {
     if (g === null && !options.allowUnused) {

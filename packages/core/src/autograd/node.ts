@@ -18,6 +18,8 @@ export class Node {
   readonly sequenceNr = created++;
   /** Hooks on this node's outputs, by output index (non-leaf `registerHook`). */
   readonly hooks = new Map<number, GradHook[]>();
+  /** Where the op was called (a stack trace), captured only in anomaly mode; else `null`. */
+  creationStack: string | null = null;
   constructor(
     /** The op that produced the outputs, for error messages and `gradFn.name`. */
     readonly name: string,

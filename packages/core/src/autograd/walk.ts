@@ -6,6 +6,7 @@ import { sumTo } from "../ops/movement.js";
 import { zeros } from "../creation.js";
 import { sameShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
+import { debugMode, runRule } from "../debug/observer.js";
 import { withGradMode } from "./grad-mode.js";
 import type { GradHook, Node } from "./node.js";
 import type { BackwardPlan } from "./plan.js";
@@ -56,7 +57,7 @@ export function walk(
       const grads = outputGradients(node, buffer);
       if (captured) grads.forEach((g, nr) => sink.captured?.(node, nr, g));
       if (!applies || !rule) return;
-      const inGrads = rule(grads);
+      const inGrads = debugMode.on ? runRule(node, rule, grads) : rule(grads);
       inputs.forEach((t, i) => {
         const g = inGrads[i];
         if (t && g && t.requiresGrad) pending.route(t, g);

@@ -1,4 +1,5 @@
 import { recordOp } from "../autograd/define-op.js";
+import { NO_ATTRS } from "../debug/observer.js";
 import type { BinaryOp } from "../backend/backend.js";
 import { isFloating, promoteTypes } from "../dtype.js";
 import { DTypeError, ValueError, fmtShape } from "../errors.js";
@@ -33,7 +34,8 @@ function kernel(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
 export function add(x: TensorLike, y: TensorLike, alpha = 1): Tensor {
   const [a, b] = operands(x, y);
   const out = kernel("add", a, alpha === 1 ? b : kernel("mul", b, asTensor(alpha, b)));
-  return recordOp("add", [a, b], out, (g) => [g, alpha === 1 ? g : mul(g, alpha)]);
+  const attrs = alpha === 1 ? NO_ATTRS : { alpha };
+  return recordOp("add", [a, b], out, (g) => [g, alpha === 1 ? g : mul(g, alpha)], attrs);
 }
 
 /** `x − alpha·y`, broadcasting. */
@@ -45,7 +47,8 @@ export function sub(x: TensorLike, y: TensorLike, alpha = 1): Tensor {
     );
   }
   const out = kernel("sub", a, alpha === 1 ? b : kernel("mul", b, asTensor(alpha, b)));
-  return recordOp("sub", [a, b], out, (g) => [g, mul(g, -alpha)]);
+  const attrs = alpha === 1 ? NO_ATTRS : { alpha };
+  return recordOp("sub", [a, b], out, (g) => [g, mul(g, -alpha)], attrs);
 }
 
 /** Elementwise product, broadcasting. */
@@ -90,8 +93,8 @@ export function pow(x: TensorLike, y: TensorLike): Tensor {
 
 /** Share of the gradient the first operand gets at each element: 1 where it wins, ½ on ties. */
 function winnerShare(a: Tensor, b: Tensor, op: "gt" | "lt"): Tensor {
-  const wins = kernel(op, a, b);
-  const ties = kernel("eq", a, b);
+  const wins = compare(op, a, b);
+  const ties = compare("eq", a, b);
   return add(to(wins, a.dtype), mul(to(ties, a.dtype), 0.5));
 }
 
@@ -115,7 +118,7 @@ export function minimum(x: TensorLike, y: TensorLike): Tensor {
 
 function compare(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
   const [a, b] = operands(x, y);
-  return kernel(op, a, b);
+  return recordOp(op, [a, b], kernel(op, a, b), null); // bool: no gradient
 }
 
 /** `x == y` elementwise (bool, not differentiable). */
@@ -151,7 +154,9 @@ export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
     broadcastView(a, shape),
     broadcastView(b, shape),
   );
-  return recordOp("where", [a, b], wrap(data, shape), (g) => [
+  // the condition is an input too (for a trace), with no gradient
+  return recordOp("where", [cond, a, b], wrap(data, shape), (g) => [
+    null,
     a.requiresGrad ? where(cond, g, 0) : null,
     b.requiresGrad ? where(cond, 0, g) : null,
   ]);

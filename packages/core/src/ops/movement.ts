@@ -1,4 +1,4 @@
-import { recordOp } from "../autograd/define-op.js";
+import { recordOp, type BackwardRule } from "../autograd/define-op.js";
 import { ShapeError, IndexError, fmtShape } from "../errors.js";
 import { contiguousStrides, normalizeDim, numelOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
@@ -71,9 +71,10 @@ function restride(
   x: Tensor,
   shape: number[],
   strides: number[],
-  offset = x.offset,
+  dim: number | null,
 ): Tensor {
-  return recordOp(op, [x], makeView(x, shape, strides, offset), (g) => [reshape(g, x.shape)]);
+  const out = makeView(x, shape, strides, x.offset);
+  return recordOp(op, [x], out, (g) => [reshape(g, x.shape)], { dim });
 }
 
 /** Removes size-1 dims (all of them, or just `dim`). */
@@ -85,6 +86,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
     x,
     x.shape.filter((_, i) => keep[i]),
     x.strides.filter((_, i) => keep[i]),
+    d,
   );
 }
 
@@ -95,7 +97,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const strides = [...x.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.dim() ? x.strides[d]! * x.shape[d]! : 1);
-  return restride("unsqueeze", x, shape, strides);
+  return restride("unsqueeze", x, shape, strides, d);
 }
 
 /** Reorders dims: `out.shape[i] = x.shape[dims[i]]`. */
@@ -115,7 +117,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     ds.map((d) => x.strides[d]!),
     x.offset,
   );
-  return recordOp("permute", [x], out, (g) => [permute(g, inverse)]);
+  return recordOp("permute", [x], out, (g) => [permute(g, inverse)], { dims: ds });
 }
 
 /** Swaps two dims. */
@@ -167,13 +169,14 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   shape[d] = len;
   strides[d] = x.strides[d]! * step;
   const out = makeView(x, shape, strides, x.offset + s * x.strides[d]!);
-  return recordOp("slice", [x], out, (g) => [
+  const rule: BackwardRule = (g) => [
     zeros(x.shape, { dtype: g.dtype }).indexAdd(
       d,
       arange(s, s + len * step, step, { dtype: "int32" }),
       g,
     ),
-  ]);
+  ];
+  return recordOp("slice", [x], out, rule, { dim: d, start: s, end: e, step });
 }
 
 /** `length` elements from `start` along `dim` (a view; bounds are checked, not clamped). */
