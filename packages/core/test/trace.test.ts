@@ -165,7 +165,7 @@ describe("trace", () => {
       return;
     }
     const svg = spawnSync("dot", ["-Tsvg"], { input: dot, encoding: "utf8" });
-    expect(svg.stderr).toBe("");
+    expect(svg.stderr).not.toMatch(/syntax|ambigu/i); // (font warnings of a bare system may appear)
     expect(svg.status).toBe(0);
     expect(svg.stdout).toContain("<svg");
     expect(svg.stdout).toContain("tanh");
