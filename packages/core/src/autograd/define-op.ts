@@ -57,11 +57,10 @@ export function recordOp(
   rule: BackwardRule | null,
   attrs: OpAttrs = NO_ATTRS,
 ): Tensor | readonly Tensor[] {
-  const outputs: readonly Tensor[] = isList(out) ? out : [out];
   if (rule !== null && isGradEnabled() && inputs.some((t) => t?.requiresGrad)) {
-    attach(name, inputs, outputs[0]!, rule);
+    attach(name, inputs, isList(out) ? out[0]! : out, rule);
   }
-  if (debugMode.on) observeOp(name, inputs, outputs, attrs);
+  if (debugMode.on) observeOp(name, inputs, isList(out) ? out : [out], attrs);
   return out;
 }
 

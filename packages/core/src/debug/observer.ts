@@ -18,9 +18,13 @@ export const NO_ATTRS: OpAttrs = Object.freeze({});
 
 /** One op that ran: its name, tensor inputs (`null` for an absent optional one), outputs, attributes. */
 export interface OpEvent {
+  /** The op's name, e.g. `conv2d`. */
   readonly name: string;
+  /** Its tensor inputs in order (`null` for an absent optional one). */
   readonly inputs: readonly (Tensor | null)[];
+  /** Its outputs (the first is the differentiable one). */
   readonly outputs: readonly Tensor[];
+  /** Its non-tensor arguments. */
   readonly attrs: OpAttrs;
 }
 
