@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { manualSeed, noGrad, randn, tensor, trace, traceWith } from "@tsgrad/core";
@@ -30,6 +31,15 @@ describe("trace of a small model", () => {
     expect(text).toBe(readFileSync(GOLDEN, "utf8"));
     // every parameter got its gradient from the traced backward pass
     for (const [, p] of net.namedParameters()) expect(p.grad).not.toBeNull();
+    // and Graphviz accepts the graph (CI installs it and sets TSGRAD_REQUIRE_DOT=1)
+    const svg = spawnSync("dot", ["-Tsvg"], { input: graph.toDot(), encoding: "utf8" });
+    if (svg.error) {
+      expect(process.env["TSGRAD_REQUIRE_DOT"], "graphviz's dot is required").not.toBe("1");
+    } else {
+      expect(svg.stderr).not.toMatch(/syntax|ambigu/i);
+      expect([svg.status, svg.stdout.includes("<svg")]).toEqual([0, true]);
+      expect(svg.stdout).toContain("conv2dBackwardWeight");
+    }
   });
 
   it("traces a module through forward, naming its parameters and buffers", () => {
