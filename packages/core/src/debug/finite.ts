@@ -106,7 +106,10 @@ function anomaly(
       }
     }
   }
-  const frames = rule?.creationStack ? userFrames(rule.creationStack) : [];
+  // the user's frames; all of them when none can be told apart (a runtime without V8's format)
+  const stack = rule?.creationStack ?? null;
+  const user = stack === null ? [] : userFrames(stack);
+  const frames = user.length > 0 ? user : stack === null ? [] : stack.split("\n");
   const report: AnomalyReport = {
     op,
     value,

@@ -35,15 +35,19 @@ function isLibraryFile(file: string): boolean {
   );
 }
 
+/** V8's stack depth setting (absent in other engines, where stacks are what they are). */
+const V8Error = Error as { stackTraceLimit?: number };
+
 /** The current stack (frame lines only), deep enough to reach the user's code. */
 export function captureStack(): string {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 64;
+  const limit = V8Error.stackTraceLimit;
+  V8Error.stackTraceLimit = 64;
   const stack = new Error().stack ?? "";
-  Error.stackTraceLimit = limit;
+  V8Error.stackTraceLimit = limit;
+  // V8 starts with the message line; other engines list frames only
   return stack
     .split("\n")
-    .filter((l) => FRAME.test(l))
+    .filter((l, i) => l.trim() !== "" && !(i === 0 && l.startsWith("Error")))
     .join("\n");
 }
 
