@@ -42,4 +42,29 @@ describe("examples run as the README shows", () => {
     const m = /loss (\d+\.\d+) → (\d+\.\d+)/.exec(r.stdout)!;
     expect(Number(m[2])).toBeLessThan(Number(m[1]));
   });
+
+  test("inspect-graph: the convnet's traced graph, its SVG, and anomaly mode naming a NaN", () => {
+    const out = tmp();
+    const r = runExample("inspect-graph", ["--out", out, "--batch", "2"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^graph\(%in0: f32\[2, 1, 28, 28\], %in1: i32\[2\]\):$/m);
+    expect(r.stdout).toMatch(
+      /= conv2d\(%in0, %conv1\.weight, %conv1\.bias, stride=\[1, 1\], padding=\[2, 2\].*# convnet\.ts:\d+$/m,
+    );
+    expect(r.stdout).toMatch(/= conv2dBackwardWeight\(.*# grad of %\d+ \(conv2d\)$/m);
+    expect(r.stdout).toMatch(/^\d+ ops: \d+ forward, \d+ backward$/m);
+    const dot = readFileSync(join(out, "convnet-step.dot"), "utf8");
+    expect(dot).toMatch(/^digraph tsgrad \{/);
+    if (r.stdout.includes("dot was not found")) {
+      // CI installs graphviz (TSGRAD_REQUIRE_DOT=1): there the SVG must be written
+      expect(process.env["TSGRAD_REQUIRE_DOT"]).not.toBe("1");
+    } else {
+      expect(readFileSync(join(out, "convnet-step.svg"), "utf8")).toContain("<svg");
+    }
+    expect(r.stdout).toContain("without anomaly mode: conv.weight.grad has NaN: true");
+    expect(r.stdout).toMatch(
+      /with anomaly mode: exp produced Inf from inputs \[2, 8, 28, 28\] float32, in the backward of badSwish\. The forward badSwish was created at:\n\s+at SwishNet\.forward \(.*inspect-graph\.ts:\d+:\d+\)/,
+    );
+  });
 });

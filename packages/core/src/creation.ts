@@ -1,7 +1,8 @@
 import { allocate, type DType, type TypedArray } from "./dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "./errors.js";
 import { checkShape, numelOf } from "./shape.js";
-import { Tensor, type NestedArray } from "./tensor.js";
+import type { NestedArray, Tensor } from "./tensor.js";
+import { tensorFromData } from "./tensor-factory.js";
 import { defaultGenerator, type Generator } from "./random.js";
 
 /** Options shared by the creation functions. */
@@ -32,7 +33,7 @@ function make(
   const s = checkShape(op, shape);
   const data = allocate(dtype, numelOf(s));
   fill(data);
-  return finish(Tensor.fromData(data, s, dtype), options);
+  return finish(tensorFromData(data, s, dtype), options);
 }
 
 function inferNested(
@@ -296,5 +297,5 @@ export function fromTypedArray(
   const s = checkShape(op, shape);
   if (numelOf(s) !== data.length)
     throw new ShapeError(`${op}: shape ${fmtShape(s)} does not hold ${data.length} elements`);
-  return finish(Tensor.fromData(data, s), options);
+  return finish(tensorFromData(data, s), options);
 }

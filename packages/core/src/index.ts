@@ -16,6 +16,8 @@ export {
   AutogradError,
   DataError,
   BackendError,
+  AnomalyError,
+  type AnomalyReport,
 } from "./errors.js";
 export {
   tensor,
@@ -42,6 +44,17 @@ export { memoryStats, type MemoryStats } from "./storage.js";
 export { noGrad, enableGrad, isGradEnabled } from "./autograd/grad-mode.js";
 export { backward, grad, type BackwardOptions, type GradOptions } from "./autograd/engine.js";
 export type { GradHook } from "./autograd/node.js";
+export {
+  trace,
+  traceWith,
+  type TraceOptions,
+  type TraceTarget,
+  type TraceableModule,
+} from "./debug/trace.js";
+export { Graph, type TracedNode, type TracedValue, type DotOptions } from "./debug/graph.js";
+export type { OpAttrs, OpAttrValue } from "./debug/observer.js";
+export type { SourceLocation } from "./debug/source.js";
+export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled } from "./debug/anomaly.js";
 export {
   defineFunction,
   type CustomFunction,
@@ -121,7 +134,6 @@ export {
   variance as var,
   std,
   logsumexp,
-  sumTo,
   type Dims,
   type VarOptions,
 } from "./ops/reduce.js";
@@ -139,6 +151,7 @@ export {
   slice,
   movedim,
   contiguous,
+  sumTo,
 } from "./ops/movement.js";
 export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, pad } from "./ops/indexing.js";
 export { matmul, bmm } from "./ops/matmul.js";

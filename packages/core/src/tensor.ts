@@ -6,6 +6,7 @@ import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
 import { formatTensor } from "./format.js";
 import { contiguousStrides, isContiguous, numelOf, shapeArgs } from "./shape.js";
 import { Storage, trackTensor } from "./storage.js";
+import { provideTensorClass } from "./tensor-factory.js";
 import { backward, type BackwardOptions } from "./autograd/engine.js";
 import * as B from "./ops/binary.js";
 import * as U from "./ops/unary.js";
@@ -436,6 +437,9 @@ export class Tensor implements View {
     return P.clamp_(this, min, max);
   }
 }
+
+// ops build tensors through tensor-factory.ts, so that they need not import this module
+provideTensorClass(Tensor);
 
 function getOrInit<K, V>(map: Map<K, V[]>, key: K): V[] {
   let list = map.get(key);

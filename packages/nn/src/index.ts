@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { Module, type AnyModule, type NamedOptions } from "./module.js";
+export type { ForwardHook, ForwardPreHook, FullBackwardHook } from "./hooks.js";
 export type { LoadStateDictOptions, LoadStateDictResult, StateDict } from "./state-dict.js";
 export { Parameter } from "./parameter.js";
 export * as F from "./functional.js";

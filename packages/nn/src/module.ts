@@ -1,4 +1,12 @@
-import { Tensor, ValueError, noGrad } from "@tsgrad/core";
+import { Tensor, ValueError, noGrad, type RemovableHandle } from "@tsgrad/core";
+import {
+  ModuleHooks,
+  addHook,
+  callWithHooks,
+  type ForwardHook,
+  type ForwardPreHook,
+  type FullBackwardHook,
+} from "./hooks.js";
 import { isArrayIndex, ownEntriesInOrder } from "./own-entries.js";
 import { Parameter } from "./parameter.js";
 import { addIndent } from "./repr.js";
@@ -44,9 +52,62 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   readonly #buffers = new Map<string, Tensor | null>();
   readonly #nonPersistent = new Set<string>();
   readonly #anchors = new Map<string, number>();
+  readonly #hooks = new ModuleHooks();
 
-  /** The computation of this module. */
+  /**
+   * The computation of this module. Once a hook is registered, calling `forward` runs the hooks
+   * around it, as calling a module does in PyTorch.
+   */
   abstract forward(...inputs: In): Out;
+
+  // ---- hooks ----------------------------------------------------------------------------------
+
+  /**
+   * Registers `hook(module, inputs)` to run before every `forward` call; it may return new inputs
+   * (the whole argument list, or one value for a one-argument `forward`). Pre-hooks run in
+   * registration order, each seeing the previous one's inputs (PyTorch's
+   * `register_forward_pre_hook`).
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this, In>): RemovableHandle {
+    return this.#addHook(this.#hooks.forwardPre, hook);
+  }
+
+  /**
+   * Registers `hook(module, inputs, output)` to run after every `forward` call; it may return a
+   * new output. Hooks run in registration order, after the pre-hooks, and see the inputs
+   * `forward` received (PyTorch's `register_forward_hook`).
+   */
+  registerForwardHook(hook: ForwardHook<this, In, Out>): RemovableHandle {
+    return this.#addHook(this.#hooks.forward, hook);
+  }
+
+  /**
+   * Registers `hook(module, gradInput, gradOutput)` to run when the gradients with respect to
+   * this module's inputs have been computed, for a module whose `forward` takes and returns
+   * tensors (PyTorch's `register_full_backward_hook`). `gradInput` has one entry per argument of
+   * `forward` (`null` for a non-tensor or a tensor that does not require grad), `gradOutput` one
+   * per output. It may return a replacement `gradInput`, which flows on to earlier layers; hooks
+   * run in registration order, each seeing the previous one's result. When no input requires
+   * grad, hooks run with `gradInput` all `null` and may not replace it.
+   * NOTE: `forward`'s tensor inputs and outputs pass through an identity function each call
+   * (`BackwardHookFunction` in a trace), as in PyTorch.
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    return this.#addHook(this.#hooks.backward, hook);
+  }
+
+  #addHook<H>(list: Map<number, H>, hook: H): RemovableHandle {
+    if (typeof hook !== "function") throw new ValueError("register*Hook: hook must be a function");
+    if (!this.#hooks.any) {
+      // from now on `forward` runs the hooks: an own, non-enumerable property over the method
+      const forward = this.forward as (...inputs: unknown[]) => unknown;
+      const hooks = this.#hooks;
+      const hooked = (...inputs: unknown[]): unknown =>
+        hooks.any ? callWithHooks(this, forward, hooks, inputs) : forward.apply(this, inputs);
+      Object.defineProperty(this, "forward", { value: hooked, writable: true, configurable: true });
+    }
+    return addHook(list, hook);
+  }
 
   // ---- registration ---------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 import { AutogradError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
+import { NO_ATTRS, debugMode, observeOp, type OpAttrs } from "../debug/observer.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { Node } from "./node.js";
 
@@ -27,16 +28,52 @@ export function checkVersion(op: string, t: Tensor, version: number, what: strin
 }
 
 /**
- * Attaches `out` to the graph if grad mode is on and any input requires grad. Ops call this right
- * after computing their output, with the backward rule written beside the forward.
+ * The one place every op passes through after computing its output. If grad mode is on, `rule` is
+ * given and an input requires grad, it attaches `out` to the graph with the backward rule written
+ * beside the forward. It also reports the op to `trace` and anomaly mode when they are on (one
+ * flag check otherwise), so ops without a gradient (comparisons, casts to int, in-place updates)
+ * pass `null` as `rule` and still call it. `attrs` are the op's non-tensor arguments, for a
+ * printed graph. An op with several outputs passes them as an array: only the first (values, say,
+ * beside their indices) is differentiable.
  */
 export function recordOp(
   name: string,
   inputs: readonly (Tensor | null)[],
   out: Tensor,
+  rule: BackwardRule | null,
+  attrs?: OpAttrs,
+): Tensor;
+export function recordOp<const O extends readonly Tensor[]>(
+  name: string,
+  inputs: readonly (Tensor | null)[],
+  out: O,
+  rule: BackwardRule | null,
+  attrs?: OpAttrs,
+): O;
+export function recordOp(
+  name: string,
+  inputs: readonly (Tensor | null)[],
+  out: Tensor | readonly Tensor[],
+  rule: BackwardRule | null,
+  attrs: OpAttrs = NO_ATTRS,
+): Tensor | readonly Tensor[] {
+  if (rule !== null && isGradEnabled() && inputs.some((t) => t?.requiresGrad)) {
+    attach(name, inputs, isList(out) ? out[0]! : out, rule);
+  }
+  if (debugMode.on) observeOp(name, inputs, isList(out) ? out : [out], attrs);
+  return out;
+}
+
+function isList(out: Tensor | readonly Tensor[]): out is readonly Tensor[] {
+  return Array.isArray(out);
+}
+
+function attach(
+  name: string,
+  inputs: readonly (Tensor | null)[],
+  out: Tensor,
   rule: BackwardRule,
-): Tensor {
-  if (!isGradEnabled() || !inputs.some((t) => t?.requiresGrad)) return out;
+): void {
   const versions = inputs.map((t) => t?.storage.version ?? 0);
   const outVersion = out.storage.version;
   const ctx: BackwardContext = {
@@ -47,5 +84,4 @@ export function recordOp(
     { shape: out.shape, dtype: out.dtype },
   ]);
   out.outputNr = 0;
-  return out;
 }

@@ -2,6 +2,7 @@ import { isFloating } from "../dtype.js";
 import { AutogradError, DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
 import { broadcastShapes, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { NO_ATTRS, debugMode, inside, observeOp } from "../debug/observer.js";
 import { checkVersion } from "./define-op.js";
 import { isGradEnabled, noGrad } from "./grad-mode.js";
 import { Node } from "./node.js";
@@ -179,7 +180,8 @@ export function defineFunction<A extends readonly unknown[], const O extends Fun
       args,
       inputs.map((t) => record && (t?.requiresGrad ?? false)),
     );
-    const raw: unknown = noGrad(() => spec.forward(ctx, ...args));
+    // the ops of `forward` are part of this function: a trace shows one node for it
+    const raw: unknown = inside(name, () => noGrad(() => spec.forward(ctx, ...args)));
     const outs: unknown[] = Array.isArray(raw) ? raw : [raw];
     if (outs.length === 0 || !outs.every((o) => o instanceof Tensor)) {
       throw new ValueError(`${name} forward: must return a tensor or a non-empty array of tensors`);
@@ -213,6 +215,7 @@ export function defineFunction<A extends readonly unknown[], const O extends Fun
         }
       });
     }
+    if (debugMode.on) observeOp(name, inputs, fresh, NO_ATTRS);
     return (Array.isArray(raw) ? fresh : fresh[0]) as unknown as O;
   };
   return { name, apply };

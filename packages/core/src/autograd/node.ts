@@ -7,13 +7,19 @@ export type GradHook = (grad: Tensor) => Tensor | void;
 /** Computes input gradients from output gradients (one entry per input, `null` = no gradient). */
 export type ApplyFn = (gradOutputs: readonly Tensor[]) => readonly (Tensor | null | undefined)[];
 
+let created = 0;
+
 /**
  * One recorded operation in the graph. It holds its inputs (to route gradients onward) and a
  * backward closure that owns the saved tensors; releasing the closure frees them.
  */
 export class Node {
+  /** Creation order: of the nodes ready to run, backward runs the newest first, as PyTorch does. */
+  readonly sequenceNr = created++;
   /** Hooks on this node's outputs, by output index (non-leaf `registerHook`). */
   readonly hooks = new Map<number, GradHook[]>();
+  /** Where the op was called (a stack trace), captured only in anomaly mode; else `null`. */
+  creationStack: string | null = null;
   constructor(
     /** The op that produced the outputs, for error messages and `gradFn.name`. */
     readonly name: string,

@@ -1,4 +1,5 @@
 import { recordOp } from "../autograd/define-op.js";
+import { inside } from "../debug/observer.js";
 import { assertFloating } from "../dtype.js";
 import { ValueError } from "../errors.js";
 import { normalizeDim } from "../shape.js";
@@ -22,8 +23,10 @@ export function log1pValue(u: Tensor): Tensor {
  * Its backward `g·σ(x)` is written with differentiable ops.
  */
 export function softplusExact(x: Tensor): Tensor {
-  const v = x.detach();
-  const out = add(relu(v), log1pValue(exp(neg(abs(v)))));
+  const out = inside("softplus", () => {
+    const v = x.detach();
+    return add(relu(v), log1pValue(exp(neg(abs(v)))));
+  });
   return recordOp("softplus", [x], out, (g, c) => [mul(g, sigmoid(c.input(0)))]); // d softplus = σ(x)
 }
 

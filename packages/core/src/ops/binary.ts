@@ -1,4 +1,5 @@
 import { recordOp } from "../autograd/define-op.js";
+import { NO_ATTRS } from "../debug/observer.js";
 import type { BinaryOp } from "../backend/backend.js";
 import { isFloating, promoteTypes } from "../dtype.js";
 import { DTypeError, ValueError, fmtShape } from "../errors.js";
@@ -6,7 +7,10 @@ import { broadcastShapes } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { to } from "./cast.js";
 import { asTensor, be, broadcastView, wrap } from "./helpers.js";
-import { log, neg } from "./unary.js";
+
+// Binary ops sit below the unary ones (whose rules use mul, div, where ...); the two rules here
+// that need a unary op (div's neg, pow's log) call it as a Tensor method, so this file need not
+// import unary.ts and the import graph stays acyclic.
 
 /** Both operands as tensors of their promoted dtype (`float` forces a floating result). */
 function operands(x: TensorLike, y: TensorLike, float = false): [Tensor, Tensor] {
@@ -30,7 +34,8 @@ function kernel(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
 export function add(x: TensorLike, y: TensorLike, alpha = 1): Tensor {
   const [a, b] = operands(x, y);
   const out = kernel("add", a, alpha === 1 ? b : kernel("mul", b, asTensor(alpha, b)));
-  return recordOp("add", [a, b], out, (g) => [g, alpha === 1 ? g : mul(g, alpha)]);
+  const attrs = alpha === 1 ? NO_ATTRS : { alpha };
+  return recordOp("add", [a, b], out, (g) => [g, alpha === 1 ? g : mul(g, alpha)], attrs);
 }
 
 /** `x − alpha·y`, broadcasting. */
@@ -42,7 +47,8 @@ export function sub(x: TensorLike, y: TensorLike, alpha = 1): Tensor {
     );
   }
   const out = kernel("sub", a, alpha === 1 ? b : kernel("mul", b, asTensor(alpha, b)));
-  return recordOp("sub", [a, b], out, (g) => [g, mul(g, -alpha)]);
+  const attrs = alpha === 1 ? NO_ATTRS : { alpha };
+  return recordOp("sub", [a, b], out, (g) => [g, mul(g, -alpha)], attrs);
 }
 
 /** Elementwise product, broadcasting. */
@@ -60,7 +66,7 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
   // d/da a/b = 1/b;  d/db a/b = −a/b²
   return recordOp("div", [a, b], kernel("div", a, b), (g, c) => [
     a.requiresGrad ? div(g, c.input(1)) : null,
-    b.requiresGrad ? neg(div(mul(g, c.input(0)), mul(c.input(1), c.input(1)))) : null,
+    b.requiresGrad ? div(mul(g, c.input(0)), mul(c.input(1), c.input(1))).neg() : null,
   ]);
 }
 
@@ -78,7 +84,7 @@ export function pow(x: TensorLike, y: TensorLike): Tensor {
     const ga = a.requiresGrad ? mul(g, mul(bi, pow(ai, sub(bi, 1)))) : null;
     let gb: Tensor | null = null;
     if (b.requiresGrad) {
-      const raw = mul(g, mul(c.out(), log(ai)));
+      const raw = mul(g, mul(c.out(), ai.log()));
       gb = where(logicalAnd(eq(ai, 0), ge(bi, 0)), 0, raw);
     }
     return [ga, gb];
@@ -87,8 +93,8 @@ export function pow(x: TensorLike, y: TensorLike): Tensor {
 
 /** Share of the gradient the first operand gets at each element: 1 where it wins, ½ on ties. */
 function winnerShare(a: Tensor, b: Tensor, op: "gt" | "lt"): Tensor {
-  const wins = kernel(op, a, b);
-  const ties = kernel("eq", a, b);
+  const wins = compare(op, a, b);
+  const ties = compare("eq", a, b);
   return add(to(wins, a.dtype), mul(to(ties, a.dtype), 0.5));
 }
 
@@ -112,7 +118,7 @@ export function minimum(x: TensorLike, y: TensorLike): Tensor {
 
 function compare(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
   const [a, b] = operands(x, y);
-  return kernel(op, a, b);
+  return recordOp(op, [a, b], kernel(op, a, b), null); // bool: no gradient
 }
 
 /** `x == y` elementwise (bool, not differentiable). */
@@ -148,7 +154,9 @@ export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
     broadcastView(a, shape),
     broadcastView(b, shape),
   );
-  return recordOp("where", [a, b], wrap(data, shape), (g) => [
+  // the condition is an input too (for a trace), with no gradient
+  return recordOp("where", [cond, a, b], wrap(data, shape), (g) => [
+    null,
     a.requiresGrad ? where(cond, g, 0) : null,
     b.requiresGrad ? where(cond, 0, g) : null,
   ]);

@@ -1,6 +1,7 @@
-import { recordOp } from "../autograd/define-op.js";
+import { recordOp, type BackwardRule } from "../autograd/define-op.js";
 import { isFloating, type DType, type TypedArray } from "../dtype.js";
-import { Tensor } from "../tensor.js";
+import type { Tensor } from "../tensor.js";
+import { makeTensor } from "../tensor-factory.js";
 import { be, wrap } from "./helpers.js";
 
 /** Contiguous typed-array copy of a tensor's elements (no graph). */
@@ -12,8 +13,9 @@ export function contiguousCopy(x: Tensor): TypedArray {
 export function to(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = wrap(be().copy(x, dtype), x.shape, dtype);
-  if (!isFloating(dtype)) return out;
-  return recordOp("to", [x], out, (g) => [to(g, x.dtype)]);
+  // a cast to int32 or bool has no gradient
+  const rule: BackwardRule | null = isFloating(dtype) ? (g) => [to(g, x.dtype)] : null;
+  return recordOp("to", [x], out, rule, { dtype });
 }
 
 /** A contiguous copy that stays in the graph (gradient passes straight through). */
@@ -23,5 +25,10 @@ export function clone(x: Tensor): Tensor {
 
 /** Same data, no history, never requires grad. */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
+  return recordOp(
+    "detach",
+    [x],
+    makeTensor(x.storage, x.shape, x.strides, x.offset, x.dtype),
+    null,
+  );
 }

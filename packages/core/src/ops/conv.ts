@@ -1,4 +1,5 @@
 import { recordOp } from "../autograd/define-op.js";
+import type { OpAttrs } from "../debug/observer.js";
 import type { Conv2dParams } from "../backend/backend.js";
 import { convGeometry, type ConvArgs, type ConvGeometry } from "../conv-shape.js";
 import { assertFloating } from "../dtype.js";
@@ -36,11 +37,17 @@ export function conv2dRaw(
   const inSize = spatial(x);
   const kSize = spatial(w);
   // ∂/∂x = convBackwardInput(g, w);  ∂/∂w = convBackwardWeight(x, g);  ∂/∂b = Σ g over N, H, W
-  return recordOp("conv2d", [x, w, bias], out, (g, c) => [
-    x.requiresGrad ? conv2dBackwardInputRaw(g, c.input(1), inSize, p) : null,
-    w.requiresGrad ? conv2dBackwardWeightRaw(c.input(0), g, kSize, p) : null,
-    bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
-  ]);
+  return recordOp(
+    "conv2d",
+    [x, w, bias],
+    out,
+    (g, c) => [
+      x.requiresGrad ? conv2dBackwardInputRaw(g, c.input(1), inSize, p) : null,
+      w.requiresGrad ? conv2dBackwardWeightRaw(c.input(0), g, kSize, p) : null,
+      bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
+    ],
+    convAttrs(p),
+  );
 }
 
 /** Input-gradient kernel as an op: g [N, O, OH, OW], w [O, C/g, kh, kw] → [N, C, ...inSize]. */
@@ -56,10 +63,16 @@ export function conv2dBackwardInputRaw(
   const kSize = spatial(w);
   // ⟨convBackwardInput(g, w), h⟩ = ⟨g, conv(h, w)⟩:
   //   ∂/∂g = conv(h, w), ∂/∂w = convBackwardWeight(h, g)
-  return recordOp("conv2dBackwardInput", [g, w], out, (h, c) => [
-    g.requiresGrad ? conv2dRaw(h, c.input(1), null, outSize, p) : null,
-    w.requiresGrad ? conv2dBackwardWeightRaw(h, c.input(0), kSize, p) : null,
-  ]);
+  return recordOp(
+    "conv2dBackwardInput",
+    [g, w],
+    out,
+    (h, c) => [
+      g.requiresGrad ? conv2dRaw(h, c.input(1), null, outSize, p) : null,
+      w.requiresGrad ? conv2dBackwardWeightRaw(h, c.input(0), kSize, p) : null,
+    ],
+    convAttrs(p),
+  );
 }
 
 /** Weight-gradient kernel as an op: x [N, C, H, W], g [N, O, OH, OW] → [O, C/g, ...kSize]. */
@@ -75,10 +88,21 @@ export function conv2dBackwardWeightRaw(
   const outSize = spatial(g);
   // ⟨convBackwardWeight(x, g), h⟩ = ⟨g, conv(x, h)⟩:
   //   ∂/∂x = convBackwardInput(g, h), ∂/∂g = conv(x, h)
-  return recordOp("conv2dBackwardWeight", [x, g], out, (h, c) => [
-    x.requiresGrad ? conv2dBackwardInputRaw(c.input(1), h, inSize, p) : null,
-    g.requiresGrad ? conv2dRaw(c.input(0), h, null, outSize, p) : null,
-  ]);
+  return recordOp(
+    "conv2dBackwardWeight",
+    [x, g],
+    out,
+    (h, c) => [
+      x.requiresGrad ? conv2dBackwardInputRaw(c.input(1), h, inSize, p) : null,
+      g.requiresGrad ? conv2dRaw(c.input(0), h, null, outSize, p) : null,
+    ],
+    convAttrs(p),
+  );
+}
+
+/** A conv's settings as a trace shows them. */
+function convAttrs(p: Conv2dParams): OpAttrs {
+  return { stride: p.stride, padding: p.padding, dilation: p.dilation, groups: p.groups };
 }
 
 /** Kernel parameters of a validated 2-D geometry. */

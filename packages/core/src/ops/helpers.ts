@@ -1,14 +1,15 @@
 import type { View } from "../backend/backend.js";
 import { getBackend } from "../backend/registry.js";
 import { allocate, scalarDType, type DType, type TypedArray } from "../dtype.js";
-import { Tensor, type TensorLike } from "../tensor.js";
+import type { Tensor, TensorLike } from "../tensor.js";
+import { tensorFromData } from "../tensor-factory.js";
 
 /** The active backend (a function, so `setBackend` takes effect immediately). */
 export const be = getBackend;
 
 /** Wraps a fresh contiguous array as a tensor. */
 export function wrap(data: TypedArray, shape: readonly number[], dtype?: DType): Tensor {
-  return Tensor.fromData(data, shape, dtype);
+  return tensorFromData(data, shape, dtype);
 }
 
 /** A 0-d tensor holding `value` with the dtype a number takes next to a tensor of `dtype`. */

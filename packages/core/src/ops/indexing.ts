@@ -1,4 +1,5 @@
-import { recordOp } from "../autograd/define-op.js";
+import { recordOp, type BackwardRule } from "../autograd/define-op.js";
+import { inside } from "../debug/observer.js";
 import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../errors.js";
 import { promoteTypes } from "../dtype.js";
 import { normalizeDim, sameShape } from "../shape.js";
@@ -44,9 +45,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex("gather", index, x.shape[d]!, d, x);
   const out = wrap(be().gather(x, d, idx), idx.shape, x.dtype);
   // d/dx gather = scatter the gradient back to where it came from
-  return recordOp("gather", [x], out, (g) => [
+  const rule: BackwardRule = (g) => [
     scatterAdd(zeros(x.shape, { dtype: g.dtype }), d, idx, g),
-  ]);
+    null,
+  ];
+  return recordOp("gather", [x, idx], out, rule, { dim: d });
 }
 
 /** A copy of `x` with `src[i][j]` added at `[i][index[i][j]]` (dim 1; likewise for any dim). */
@@ -61,7 +64,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const idx = checkIndex("scatterAdd", index, x.shape[d]!, d, x);
   const s = src.dtype === x.dtype ? src : to(src, x.dtype);
   const out = wrap(be().scatterAdd(x, d, idx, s), x.shape, x.dtype);
-  return recordOp("scatterAdd", [x, s], out, (g) => [g, gather(g, d, idx)]);
+  return recordOp("scatterAdd", [x, idx, s], out, (g) => [g, null, gather(g, d, idx)], { dim: d });
 }
 
 function check1d(op: string, index: Tensor): void {
@@ -79,9 +82,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const shape = [...x.shape];
   shape[d] = idx.numel();
   const out = wrap(be().indexSelect(x, d, idx), shape, x.dtype);
-  return recordOp("indexSelect", [x], out, (g) => [
-    indexAdd(zeros(x.shape, { dtype: g.dtype }), d, idx, g),
-  ]);
+  const rule: BackwardRule = (g) => [indexAdd(zeros(x.shape, { dtype: g.dtype }), d, idx, g), null];
+  return recordOp("indexSelect", [x, idx], out, rule, { dim: d });
 }
 
 /** A copy of `x` with `alpha·source` added at rows `index` along `dim`. */
@@ -101,7 +103,10 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   let s = source.dtype === x.dtype ? source : to(source, x.dtype);
   if (alpha !== 1) s = mul(s, alpha);
   const out = wrap(be().indexAdd(x, d, idx, s), x.shape, x.dtype);
-  return recordOp("indexAdd", [x, s], out, (g) => [g, indexSelect(g, d, idx)]);
+  // alpha is already folded into s
+  return recordOp("indexAdd", [x, idx, s], out, (g) => [g, null, indexSelect(g, d, idx)], {
+    dim: d,
+  });
 }
 
 /** Concatenates tensors along `dim` (all other sizes must match). */
@@ -120,14 +125,14 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const ins = tensors.map((t) => (t.dtype === dtype ? t : to(t, dtype)));
   const shape = [...first.shape];
   shape[d] = ins.reduce((n, t) => n + t.shape[d]!, 0);
-  const out = zeros(shape, { dtype });
-  let at = 0;
-  for (const t of ins) {
-    be().assign(narrow(out, d, at, t.shape[d]!), t);
-    at += t.shape[d]!;
-  }
   const starts = ins.map((_, i) => ins.slice(0, i).reduce((n, t) => n + t.shape[d]!, 0));
-  return recordOp("cat", ins, out, (g) => ins.map((t, i) => narrow(g, d, starts[i]!, t.shape[d]!)));
+  const out = inside("cat", () => {
+    const o = zeros(shape, { dtype });
+    ins.forEach((t, i) => be().assign(narrow(o, d, starts[i]!, t.shape[d]!), t));
+    return o;
+  });
+  const rule: BackwardRule = (g) => ins.map((t, i) => narrow(g, d, starts[i]!, t.shape[d]!));
+  return recordOp("cat", ins, out, rule, { dim: d });
 }
 
 /** Stacks same-shaped tensors along a new dim. */
@@ -169,10 +174,11 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
     before[d] = padding[2 * k]!;
     shape[d] = shape[d]! + padding[2 * k]! + padding[2 * k + 1]!;
   }
-  const out = full(shape, value, { dtype: x.dtype });
-  let inner = out;
-  before.forEach((b, d) => (inner = narrow(inner, d, b, x.shape[d]!)));
-  be().assign(inner, x);
   const crop = (g: Tensor): Tensor => before.reduce((t, b, d) => narrow(t, d, b, x.shape[d]!), g);
-  return recordOp("pad", [x], out, (g) => [crop(g)]);
+  const out = inside("pad", () => {
+    const o = full(shape, value, { dtype: x.dtype });
+    be().assign(crop(o), x);
+    return o;
+  });
+  return recordOp("pad", [x], out, (g) => [crop(g)], { padding, value });
 }

@@ -1,4 +1,6 @@
+import { recordOp } from "../autograd/define-op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
+import { NO_ATTRS, debugMode, inside } from "../debug/observer.js";
 import { AutogradError, ShapeError, fmtShape } from "../errors.js";
 import { broadcastShapes, sameShape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
@@ -30,18 +32,28 @@ function inPlace<T extends Tensor>(
       `${op}: cannot write in place into an expanded tensor of shape ${fmtShape(x.shape)} (several elements share memory); clone() it first`,
     );
   }
-  const plain = operands.map((t) => (typeof t === "number" ? t : detach(t)));
-  const value = compute(detach(x), ...plain);
-  const shape = broadcastShapes(op, x.shape, value.shape);
-  if (!sameShape(shape, x.shape)) {
-    throw new ShapeError(
-      `${op}: result of shape ${fmtShape(shape)} cannot be written into a tensor of shape ${fmtShape(x.shape)}`,
-    );
-  }
-  const v = value.dtype === x.dtype ? value : to(value, x.dtype);
+  const v = inside(op, () => {
+    const plain = operands.map((t) => (typeof t === "number" ? t : detach(t)));
+    const value = compute(detach(x), ...plain);
+    const shape = broadcastShapes(op, x.shape, value.shape);
+    if (!sameShape(shape, x.shape)) {
+      throw new ShapeError(
+        `${op}: result of shape ${fmtShape(shape)} cannot be written into a tensor of shape ${fmtShape(x.shape)}`,
+      );
+    }
+    return value.dtype === x.dtype ? value : to(value, x.dtype);
+  });
   be().assign(x, broadcastView(v, x.shape));
   x.storage.version++;
+  if (debugMode.on) report(op, x, operands);
   return x;
+}
+
+/** Reports an in-place op to `trace` / anomaly mode: its output is its first input, updated. */
+function report(op: string, x: Tensor, operands: readonly TensorLike[]): void {
+  const tensors = operands.filter((t): t is Tensor => typeof t !== "number");
+  const scalars = operands.filter((t): t is number => typeof t === "number");
+  recordOp(op, [x, ...tensors], x, null, scalars.length > 0 ? { value: scalars } : NO_ATTRS);
 }
 
 /** `x += alpha·other` in place. */

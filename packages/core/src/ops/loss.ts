@@ -1,4 +1,5 @@
 import { recordOp } from "../autograd/define-op.js";
+import { inside } from "../debug/observer.js";
 import { assertFloating, isFloating } from "../dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
 import { sameShape } from "../shape.js";
@@ -90,11 +91,13 @@ export interface BinaryCrossEntropyOptions extends LossOptions {
 
 /** Elementwise `−[y·log p + (1 − y)·log(1 − p)]` with both logs clamped at −100, as PyTorch. */
 function bceElements(p: Tensor, y: Tensor): Tensor {
-  const pv = p.detach();
-  const yv = y.detach();
-  const logP = clamp(log(pv), -100);
-  const log1mP = clamp(log1pValue(neg(pv)), -100);
-  const out = sub(mul(sub(yv, 1), log1mP), mul(yv, logP));
+  const out = inside("binaryCrossEntropy", () => {
+    const pv = p.detach();
+    const yv = y.detach();
+    const logP = clamp(log(pv), -100);
+    const log1mP = clamp(log1pValue(neg(pv)), -100);
+    return sub(mul(sub(yv, 1), log1mP), mul(yv, logP));
+  });
   return recordOp("binaryCrossEntropy", [p, y], out, (g, c) => {
     const [pi, yi] = [c.input(0), c.input(1)];
     // ∂/∂p = (p − y) / max(p(1 − p), 1e-12) (PyTorch's guard);  ∂/∂y = log(1 − p) − log p

@@ -1,11 +1,14 @@
-import { recordOp } from "../autograd/define-op.js";
+import { recordOp, type BackwardRule } from "../autograd/define-op.js";
 import { ShapeError, IndexError, fmtShape } from "../errors.js";
 import { contiguousStrides, normalizeDim, numelOf } from "../shape.js";
-import { Tensor } from "../tensor.js";
+import type { Tensor } from "../tensor.js";
+import { makeTensor } from "../tensor-factory.js";
 import { clone } from "./cast.js";
-import { indexAdd } from "./indexing.js";
-import { sumTo } from "./reduce.js";
 import { arange, zeros } from "../creation.js";
+
+// Views sit low in the op layers: reduce and indexing build on them. The two rules here that need
+// those families (expand's sum, slice's indexAdd) reach them through Tensor methods, so this file
+// imports neither and the import graph stays acyclic.
 
 /** Resolves a dim for `op` (re-exported for Tensor methods). */
 export const normDim = normalizeDim;
@@ -16,7 +19,7 @@ function makeView(
   strides: readonly number[],
   offset: number,
 ): Tensor {
-  return new Tensor(x.storage, shape, strides, offset, x.dtype);
+  return makeTensor(x.storage, shape, strides, offset, x.dtype);
 }
 
 /** Resolves one `-1` entry and checks that the element count matches. */
@@ -68,9 +71,10 @@ function restride(
   x: Tensor,
   shape: number[],
   strides: number[],
-  offset = x.offset,
+  dim: number | null,
 ): Tensor {
-  return recordOp(op, [x], makeView(x, shape, strides, offset), (g) => [reshape(g, x.shape)]);
+  const out = makeView(x, shape, strides, x.offset);
+  return recordOp(op, [x], out, (g) => [reshape(g, x.shape)], { dim });
 }
 
 /** Removes size-1 dims (all of them, or just `dim`). */
@@ -82,6 +86,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
     x,
     x.shape.filter((_, i) => keep[i]),
     x.strides.filter((_, i) => keep[i]),
+    d,
   );
 }
 
@@ -92,7 +97,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const strides = [...x.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.dim() ? x.strides[d]! * x.shape[d]! : 1);
-  return restride("unsqueeze", x, shape, strides);
+  return restride("unsqueeze", x, shape, strides, d);
 }
 
 /** Reorders dims: `out.shape[i] = x.shape[dims[i]]`. */
@@ -112,7 +117,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     ds.map((d) => x.strides[d]!),
     x.offset,
   );
-  return recordOp("permute", [x], out, (g) => [permute(g, inverse)]);
+  return recordOp("permute", [x], out, (g) => [permute(g, inverse)], { dims: ds });
 }
 
 /** Swaps two dims. */
@@ -164,14 +169,14 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   shape[d] = len;
   strides[d] = x.strides[d]! * step;
   const out = makeView(x, shape, strides, x.offset + s * x.strides[d]!);
-  return recordOp("slice", [x], out, (g) => [
-    indexAdd(
-      zeros(x.shape, { dtype: g.dtype }),
+  const rule: BackwardRule = (g) => [
+    zeros(x.shape, { dtype: g.dtype }).indexAdd(
       d,
       arange(s, s + len * step, step, { dtype: "int32" }),
       g,
     ),
-  ]);
+  ];
+  return recordOp("slice", [x], out, rule, { dim: d, start: s, end: e, step });
 }
 
 /** `length` elements from `start` along `dim` (a view; bounds are checked, not clamped). */
@@ -205,6 +210,18 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
     );
   }
   return squeeze(narrow(x, d, index < 0 ? index + size : index, 1), d);
+}
+
+/** Sums `g` down to `shape` (the inverse of broadcasting); used by the engine and `expand`. */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  const lead = g.dim() - shape.length;
+  if (lead < 0)
+    throw new ShapeError(`sumTo: cannot reduce ${fmtShape(g.shape)} to ${fmtShape(shape)}`);
+  const axes = g.shape
+    .map((_, i) => i)
+    .filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
+  const reduced = axes.length > 0 ? g.sum(axes, true) : g;
+  return reshape(reduced, shape);
 }
 
 /** `x` itself if contiguous, else a contiguous copy. */

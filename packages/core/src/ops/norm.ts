@@ -1,4 +1,4 @@
-import { recordOp } from "../autograd/define-op.js";
+import { recordOp, type BackwardRule } from "../autograd/define-op.js";
 import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
 import type { View } from "../backend/backend.js";
 import { assertFloating, isFloating } from "../dtype.js";
@@ -130,17 +130,19 @@ export function batchNorm(
   );
   const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
-  return recordOp("batchNorm", [x, weight, bias], out, (g, ctx) => {
+  const inputs = [x, runningMean, runningVar, weight, bias];
+  const rule: BackwardRule = (g, ctx) => {
     const xi = ctx.input(0);
-    const w = weight ? ctx.input(1) : null;
+    const w = weight ? ctx.input(3) : null;
     if (!isGradEnabled()) {
       // no graph requested: one fused kernel computes the same formulas as below
       const r = be().batchNormBackward(g, xi, vec(stats.mean), vec(stats.invstd), w, training);
-      return [
-        wrap(r.gradInput, x.shape, x.dtype),
-        w ? wrap(r.gradWeight, [c], x.dtype) : null,
-        bias ? wrap(r.gradBias, [c], x.dtype) : null,
-      ];
+      const gx = wrap(r.gradInput, x.shape, x.dtype);
+      const gw = w ? wrap(r.gradWeight, [c], x.dtype) : null;
+      const gb = bias ? wrap(r.gradBias, [c], x.dtype) : null;
+      const grads = [gx, ...(gw ? [gw] : []), ...(gb ? [gb] : [])];
+      recordOp("batchNormBackward", [g, xi, w], grads, null, { training });
+      return [gx, null, null, gw, gb];
     }
     // differentiable form (createGraph): statistics recomputed from x so they carry gradients
     let invstd: Tensor;
@@ -158,6 +160,8 @@ export function batchNorm(
     const gx = training
       ? mul(scale, sub(sub(g, mean(g, axes, true)), mul(xhat, mean(mul(g, xhat), axes, true))))
       : mul(scale, g);
-    return [gx, w ? sum(mul(g, xhat), axes) : null, bias ? sum(g, axes) : null];
-  });
+    return [gx, null, null, w ? sum(mul(g, xhat), axes) : null, bias ? sum(g, axes) : null];
+  };
+  // the running statistics are inputs too (for a trace), with no gradient
+  return recordOp("batchNorm", inputs, out, rule, { training, momentum, eps });
 }

@@ -1,3 +1,4 @@
+import { recordOp } from "../autograd/define-op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import type { AdamStepParams, View } from "../backend/backend.js";
 import { isFloating, type DType, type TypedArray } from "../dtype.js";
@@ -111,4 +112,8 @@ export function fusedAdam_(
       for (const t of [params[i]!, expAvgs[i]!, expAvgSqs[i]!]) t.storage.version++;
     }
   }
+  const { lr, betas, eps, weightDecay, decoupled } = options;
+  const attrs = { lr, betas, eps, weightDecay, decoupled, steps: options.steps };
+  const inputs = [...params, ...grads, ...expAvgs, ...expAvgSqs];
+  recordOp("fusedAdam_", inputs, [...params, ...expAvgs, ...expAvgSqs], null, attrs);
 }

@@ -1,4 +1,5 @@
-import { recordOp } from "../autograd/define-op.js";
+import { recordOp, type BackwardRule } from "../autograd/define-op.js";
+import type { OpAttrs } from "../debug/observer.js";
 import type { AvgPool2dParams, View } from "../backend/backend.js";
 import { allocate, assertFloating } from "../dtype.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
@@ -69,14 +70,17 @@ function planeGather(x: Tensor, indices: Tensor): Tensor {
     x.dtype,
   );
   // the adjoint of a gather is a scatter-add to the same positions
-  return recordOp("maxPool2dGather", [x], out, (g) => [planeScatter(g, indices, x.shape)]);
+  return recordOp("maxPool2dGather", [x, indices], out, (g) => [
+    planeScatter(g, indices, x.shape),
+    null,
+  ]);
 }
 
 /** Scatter-add of `g` into zeros of `inputShape` at plane positions `indices`. */
 function planeScatter(g: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
   const out = wrap(be().maxPool2dBackward(g, indices, inputShape), inputShape, g.dtype);
   // the adjoint of a scatter is a gather from the same positions
-  return recordOp("maxPool2dBackward", [g], out, (gg) => [planeGather(gg, indices)]);
+  return recordOp("maxPool2dBackward", [g, indices], out, (gg) => [planeGather(gg, indices), null]);
 }
 
 /**
@@ -112,10 +116,22 @@ export function maxPool2d(
   const shape = [x4.shape[0]!, x4.shape[1]!, ...geo.outSize];
   const r = be().maxPool2d(x4, geo);
   const indices = wrap(r.indices, shape, "int32");
+  const attrs = {
+    kernelSize: geo.kernel,
+    stride: geo.stride,
+    padding: geo.padding,
+    dilation: geo.dilation,
+    ceilMode: options.ceilMode ?? false,
+  };
   // d/dx maxPool = route each output's gradient to its argmax
-  const values = recordOp("maxPool2d", [x4], wrap(r.values, shape, x.dtype), (g) => [
-    planeScatter(g, indices, x4.shape),
-  ]);
+  const rule: BackwardRule = (g) => [planeScatter(g, indices, x4.shape)];
+  const [values] = recordOp(
+    "maxPool2d",
+    [x4],
+    [wrap(r.values, shape, x.dtype), indices],
+    rule,
+    attrs,
+  );
   const [v, i] = batched ? [values, indices] : [squeeze(values, 0), squeeze(indices, 0)];
   return options.returnIndices ? [v, i] : v;
 }
@@ -124,13 +140,23 @@ export function maxPool2d(
 function avgPoolOp(x: Tensor, p: AvgPool2dParams): Tensor {
   const out = wrap(be().avgPool2d(x, p), [x.shape[0]!, x.shape[1]!, ...p.outSize], x.dtype);
   // average pooling is linear: its gradient is its adjoint
-  return recordOp("avgPool2d", [x], out, (g) => [avgPoolBackwardOp(g, x.shape, p)]);
+  return recordOp("avgPool2d", [x], out, (g) => [avgPoolBackwardOp(g, x.shape, p)], poolAttrs(p));
 }
 
 /** The adjoint of average pooling, itself differentiable (its gradient is average pooling). */
 function avgPoolBackwardOp(g: Tensor, inputShape: readonly number[], p: AvgPool2dParams): Tensor {
   const out = wrap(be().avgPool2dBackward(g, inputShape, p), inputShape, g.dtype);
-  return recordOp("avgPool2dBackward", [g], out, (gg) => [avgPoolOp(gg, p)]);
+  return recordOp("avgPool2dBackward", [g], out, (gg) => [avgPoolOp(gg, p)], poolAttrs(p));
+}
+
+function poolAttrs(p: AvgPool2dParams): OpAttrs {
+  return {
+    kernelSize: p.kernel,
+    stride: p.stride,
+    padding: p.padding,
+    countIncludePad: p.countIncludePad,
+    divisorOverride: p.divisorOverride,
+  };
 }
 
 function avgPoolNamed(

@@ -1,4 +1,4 @@
-import { recordOp } from "../autograd/define-op.js";
+import { recordOp, type BackwardRule } from "../autograd/define-op.js";
 import type { ReduceOp, View } from "../backend/backend.js";
 import { assertFloating, isFloating } from "../dtype.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
@@ -45,19 +45,8 @@ function spread(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
 /** Sum over `dim` (all dims by default). Bool and int32 sum to int32. */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const axes = axesOf("sum", x, dim);
-  return recordOp("sum", [x], reduceKernel("sum", x, axes, keepdim), (g) => [spread(g, x, axes)]);
-}
-
-/** Sums `g` down to `shape` (the inverse of broadcasting); used by the engine and `expand`. */
-export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  const lead = g.dim() - shape.length;
-  if (lead < 0)
-    throw new ShapeError(`sumTo: cannot reduce ${fmtShape(g.shape)} to ${fmtShape(shape)}`);
-  const axes = g.shape
-    .map((_, i) => i)
-    .filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
-  const reduced = axes.length > 0 ? sum(g, axes, true) : g;
-  return reshape(reduced, shape);
+  const out = reduceKernel("sum", x, axes, keepdim);
+  return recordOp("sum", [x], out, (g) => [spread(g, x, axes)], { dim: axes, keepdim });
 }
 
 /** Arithmetic mean over `dim` (floating-point input). */
@@ -74,18 +63,24 @@ export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   const d = normalizeDim("prod", dim, x.dim());
   const axes = x.dim() === 0 ? [] : [d];
   const out = reduceKernel("prod", x, axes, keepdim);
-  return recordOp("prod", [x], out, (g, c) => {
-    const xi = c.input(0);
-    if (axes.length === 0) return [g];
-    const gs = spread(g, x, axes);
-    if (!xi.dataSync().includes(0)) return [div(mul(gs, spread(c.out(), x, axes)), xi)]; // ∂/∂xᵢ Πx = Πx / xᵢ
-    // with zeros: the product of the others, taken as prod over rows of x with xᵢ replaced by 1
-    const n = x.shape[d]!;
-    const last = movedim(xi, d, -1);
-    const rows = expand(unsqueeze(last, -2), [...last.shape.slice(0, -1), n, n]);
-    const others = prod(where(eye(n, n, { dtype: "bool" }), 1, rows), -1);
-    return [mul(gs, movedim(others, -1, d))];
-  });
+  return recordOp(
+    "prod",
+    [x],
+    out,
+    (g, c) => {
+      const xi = c.input(0);
+      if (axes.length === 0) return [g];
+      const gs = spread(g, x, axes);
+      if (!xi.dataSync().includes(0)) return [div(mul(gs, spread(c.out(), x, axes)), xi)]; // ∂/∂xᵢ Πx = Πx / xᵢ
+      // with zeros: the product of the others, taken as prod over rows of x with xᵢ replaced by 1
+      const n = x.shape[d]!;
+      const last = movedim(xi, d, -1);
+      const rows = expand(unsqueeze(last, -2), [...last.shape.slice(0, -1), n, n]);
+      const others = prod(where(eye(n, n, { dtype: "bool" }), 1, rows), -1);
+      return [mul(gs, movedim(others, -1, d))];
+    },
+    { dim: d, keepdim },
+  );
 }
 
 function extremum(
@@ -98,12 +93,12 @@ function extremum(
     throw new ShapeError(`${op}: cannot reduce an empty tensor of shape ${fmtShape(x.shape)}`);
   if (dim === undefined) {
     const out = reduceKernel(op, x, axesOf(op, x, null), false);
-    if (!isFloating(x.dtype)) return out;
     // NOTE: ties share the gradient evenly, as PyTorch's max() does
-    return recordOp(op, [x], out, (g, c) => {
+    const rule: BackwardRule = (g, c) => {
       const mask = to(eq(c.input(0), c.out()), g.dtype);
       return [mul(div(mask, sum(mask)), g)];
-    });
+    };
+    return recordOp(op, [x], out, isFloating(x.dtype) ? rule : null);
   }
   const d = normalizeDim(op, dim, x.dim());
   const axes = x.dim() === 0 ? [] : [d];
@@ -114,13 +109,13 @@ function extremum(
   const shape = keepdim ? kept : x.shape.filter((_, i) => !axes.includes(i));
   const indices = wrap(r.indices, shape, "int32");
   const values = wrap(r.values, shape, x.dtype);
-  if (!isFloating(x.dtype)) return [values, indices];
-  const idxKept = reshape(indices, kept);
   // NOTE: ties route the whole gradient to the first extreme element, as PyTorch's max(dim) does
-  const v = recordOp(op, [x], values, (g) => [
-    scatterAdd(zeros(x.shape, { dtype: g.dtype }), d, idxKept, reshape(g, kept)),
-  ]);
-  return [v, indices];
+  const rule: BackwardRule = (g) => [
+    scatterAdd(zeros(x.shape, { dtype: g.dtype }), d, reshape(indices, kept), reshape(g, kept)),
+  ];
+  const attrs = { dim: d, keepdim };
+  const [v, i] = recordOp(op, [x], [values, indices], isFloating(x.dtype) ? rule : null, attrs);
+  return [v, i];
 }
 
 /** The largest element (a 0-d tensor), or `[values, indices]` along `dim`. */
@@ -183,7 +178,11 @@ export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   assertFloating("logsumexp", x.dtype);
   const axes = axesOf("logsumexp", x, dim);
-  const m = reduceKernel("max", x.detach(), axes, true);
+  const xd = x.detach();
+  const m = recordOp("max", [xd], reduceKernel("max", xd, axes, true), null, {
+    dim: axes,
+    keepdim: true,
+  });
   const shift = where(eq(m.abs(), Infinity), 0, m); // all −inf (or +inf) rows: shift by 0
   const out = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
   return keepdim ? out : squeezeAxes(out, axes);

@@ -6,6 +6,7 @@ import { sameShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { div, ge, gt, le, logicalAnd, lt, mul, sub, where } from "./binary.js";
 import { be, wrap } from "./helpers.js";
+import { inside } from "../debug/observer.js";
 
 function unaryOp(op: UnaryOp, x: Tensor, rule: BackwardRule, floatOnly = true): Tensor {
   if (floatOnly) assertFloating(op, x.dtype);
@@ -85,15 +86,19 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const hi = max ?? null;
   if (lo === null && hi === null)
     throw new ValueError("clamp: at least one of min and max must be given");
-  let out = x.detach();
-  // NaN stays NaN; with min > max every element becomes max, as in PyTorch
-  if (lo !== null) out = where(lt(out, lo), lo, out);
-  if (hi !== null) out = where(gt(out, hi), hi, out);
-  return recordOp("clamp", [x], out, (g, c) => {
+  const out = inside("clamp", () => {
+    let v = x.detach();
+    // NaN stays NaN; with min > max every element becomes max, as in PyTorch
+    if (lo !== null) v = where(lt(v, lo), lo, v);
+    if (hi !== null) v = where(gt(v, hi), hi, v);
+    return v;
+  });
+  const rule: BackwardRule = (g, c) => {
     const xi = c.input(0);
     const inLo = lo === null ? null : ge(xi, lo);
     const inHi = hi === null ? null : le(xi, hi);
     const mask = inLo && inHi ? logicalAnd(inLo, inHi) : (inLo ?? inHi)!;
     return [where(mask, g, 0)];
-  });
+  };
+  return recordOp("clamp", [x], out, rule, { min: lo, max: hi });
 }
