@@ -1,3 +1,4 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 // CI sets TSGRAD_TEST_REPORT to get a JSON report besides the console output (.ci/run prints a
@@ -5,6 +6,10 @@ import { defineConfig } from "vitest/config";
 const report = process.env["TSGRAD_TEST_REPORT"];
 
 export default defineConfig({
+  // the workspace packages resolve to their TypeScript sources (the "@tsgrad/source" export
+  // condition), so tests need no build; Node's own conditions stay, so @tsgrad/core's "node"
+  // entry (the wasm backend at import) is the one tests load
+  ssr: { resolve: { conditions: ["@tsgrad/source", ...defaultServerConditions] } },
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/test/**/*.test.ts"],
     testTimeout: 120_000,

@@ -63,6 +63,7 @@ function commandFor(config: BenchConfig, steps: number, opts: TrialOptions): [st
   const tsx = import.meta.resolve("tsx");
   const args = [
     ...opts.nodeFlags,
+    "--conditions=@tsgrad/source", // the workspace packages from their sources, as in the tests
     ...["--import", tsx, here("child.ts")],
     ...["--config", config.name, "--steps", `${steps}`, "--batch", `${opts.batch}`],
   ];

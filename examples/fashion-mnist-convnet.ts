@@ -8,7 +8,8 @@
  *   npx tsx examples/fashion-mnist-convnet.ts --resume --epochs 8
  */
 import { Generator, TsgradError, defaultGenerator, manualSeed } from "@tsgrad/core";
-import { DataLoader, FashionMNIST } from "@tsgrad/datasets";
+import { DataLoader } from "@tsgrad/datasets";
+import { FashionMNIST } from "@tsgrad/datasets/node";
 import { CrossEntropyLoss } from "@tsgrad/nn";
 import { Adam, type LRScheduler } from "@tsgrad/optim";
 import { useBackend } from "./lib/backends.js";

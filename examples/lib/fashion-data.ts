@@ -3,13 +3,8 @@
  * anything else happens, then cut to `--limit` / `--test-limit` images.
  */
 import type { Tensor } from "@tsgrad/core";
-import {
-  FashionMNIST,
-  Subset,
-  dataSearchDirs,
-  findDataFiles,
-  type DatasetLike,
-} from "@tsgrad/datasets";
+import { Subset, type DatasetLike } from "@tsgrad/datasets";
+import { FashionMNIST, dataSearchDirs, findDataFiles } from "@tsgrad/datasets/node";
 import { RunError, UsageError } from "./cli.js";
 
 /** An image and its label. */

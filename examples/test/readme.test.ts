@@ -13,15 +13,19 @@ describe("README code blocks run as written", () => {
   });
   blocks.forEach((code, i) => {
     test(`block ${i + 1} runs with tsx`, () => {
-      // inside the repo so that "@tsgrad/*" resolves through the workspace links
+      // inside the repo so that "@tsgrad/*" resolves through the workspace links (to the sources)
       const dir = mkdtempSync(join(root, "examples", ".readme-"));
       try {
         const file = join(dir, `block-${i + 1}.ts`);
         writeFileSync(file, code);
-        const run = spawnSync(process.execPath, ["--import", "tsx", file], {
-          cwd: root,
-          encoding: "utf8",
-        });
+        const run = spawnSync(
+          process.execPath,
+          ["--conditions=@tsgrad/source", "--import", "tsx", file],
+          {
+            cwd: root,
+            encoding: "utf8",
+          },
+        );
         expect(run.stderr).toBe("");
         expect(run.status).toBe(0);
       } finally {

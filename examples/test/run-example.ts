@@ -25,7 +25,9 @@ function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
+/** tsx, with the workspace packages resolved to their sources ("@tsgrad/source" condition). */
 const argvOf = (name: string, args: readonly string[]) => [
+  "--conditions=@tsgrad/source",
   "--import",
   "tsx",
   join(root, "examples", `${name}.ts`),

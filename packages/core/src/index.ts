@@ -106,22 +106,7 @@ export {
   logicalAnd,
   logicalNot,
 } from "./ops/binary.js";
-export {
-  neg,
-  exp,
-  log,
-  sqrt,
-  rsqrt,
-  abs,
-  sign,
-  sin,
-  cos,
-  sigmoid,
-  tanh,
-  relu,
-  erf,
-  clamp,
-} from "./ops/unary.js";
+export { neg, exp, log, sqrt, rsqrt, abs, sign, sin, cos, erf, clamp } from "./ops/unary.js";
 export {
   sum,
   mean,
@@ -153,15 +138,9 @@ export {
   contiguous,
   sumTo,
 } from "./ops/movement.js";
-export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, pad } from "./ops/indexing.js";
+export { gather, scatterAdd, indexSelect, indexAdd, cat, stack } from "./ops/indexing.js";
 export { matmul, bmm } from "./ops/matmul.js";
-export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from "./ops/conv.js";
-export {
-  convTranspose2d,
-  conv2dBackwardInput,
-  conv2dBackwardWeight,
-  type ConvTranspose2dOptions,
-} from "./ops/conv-transpose.js";
+export { conv2dBackwardInput, conv2dBackwardWeight } from "./ops/conv-transpose.js";
 export {
   convOutputSize,
   convTransposeOutputSize,
@@ -169,45 +148,10 @@ export {
   type ConvPadding,
 } from "./conv-shape.js";
 export { to, clone, detach } from "./ops/cast.js";
-export {
-  leakyRelu,
-  elu,
-  gelu,
-  silu,
-  softplus,
-  softmax,
-  logSoftmax,
-  type GeluOptions,
-  type SoftplusOptions,
-} from "./ops/activation.js";
-export {
-  mseLoss,
-  l1Loss,
-  binaryCrossEntropy,
-  binaryCrossEntropyWithLogits,
-  type Reduction,
-  type LossOptions,
-  type BinaryCrossEntropyOptions,
-  type BceWithLogitsOptions,
-} from "./ops/loss.js";
-export {
-  nllLoss,
-  crossEntropy,
-  type NllLossOptions,
-  type CrossEntropyOptions,
-} from "./ops/cross-entropy.js";
-export { dropout, type DropoutOptions } from "./ops/dropout.js";
-export {
-  maxPool2d,
-  avgPool2d,
-  lpPool2d,
-  adaptiveAvgPool2d,
-  type MaxPool2dOptions,
-  type AvgPool2dOptions,
-  type LpPool2dOptions,
-} from "./ops/pool.js";
+// torch.nn.functional's ops (activations, conv, pooling, norm, dropout, pad, losses): listed once
+// in functional.ts, which @tsgrad/nn's `F` re-exports whole
+export * from "./functional.js";
 export type { IntPair } from "./pool-shape.js";
-export { batchNorm, type BatchNormOptions } from "./ops/norm.js";
 export { fusedAdam_, type FusedAdamOptions } from "./ops/optim.js";
 export {
   gradcheck,

@@ -17,6 +17,8 @@ import {
 } from "../src/index.js";
 
 const root = join(import.meta.dirname, "..", "..", "..");
+/** The workspace packages from their TypeScript sources (their "@tsgrad/source" export condition). */
+const SOURCE = ["--conditions=@tsgrad/source"];
 
 /** Runs a script that imports @tsgrad/core (Node entry) with extra environment variables. */
 function child(
@@ -26,7 +28,7 @@ function child(
 ): { status: number | null; out: string; err: string } {
   const r = spawnSync(
     process.execPath,
-    [...nodeFlags, "--import", "tsx", "--input-type=module", "-e", code],
+    [...nodeFlags, ...SOURCE, "--import", "tsx", "--input-type=module", "-e", code],
     {
       cwd: root,
       env: { ...process.env, ...env },

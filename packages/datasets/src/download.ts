@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataError } from "./errors.js";
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, maybeGunzip } from "./idx.js";
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, maybeGunzip } from "./idx-node.js";
 
 /**
  * Expected checksums of one downloaded file. A file verifies when either matches: `md5` of the

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { DataError } from "./errors.js";
 
 /** A parsed IDX file: its dimensions and its raw unsigned bytes, in row-major order. */
@@ -10,22 +8,13 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-/** Options for {@link parseIdx} and {@link readIdxFile}. */
+/** Options for {@link parseIdx} (and `readIdxFile` in `@tsgrad/datasets/node`). */
 export interface IdxOptions {
   /** Name of the file for error messages (defaults to `"<bytes>"` or the path). */
   source?: string;
   /** Reject files whose header does not have exactly this many dimensions. */
   ndim?: number;
-  /**
-   * Upper bound on the size of a decompressed gzip stream, in bytes (default 256 MiB, five times
-   * the largest MNIST file). A stream that inflates past it (a "gzip bomb") is rejected without
-   * allocating more than this.
-   */
-  maxDecompressedBytes?: number;
 }
-
-/** Default for {@link IdxOptions.maxDecompressedBytes}: 256 MiB. */
-export const DEFAULT_MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
 
 /** IDX type byte for unsigned 8-bit data, the only element type tsgrad reads. */
 const IDX_UBYTE = 0x08;
@@ -46,47 +35,28 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
- * Returns `bytes` unchanged, or its decompressed content when it starts with the gzip magic
- * `1f 8b`. Decompression is bounded by `maxDecompressedBytes`.
- *
- * @throws {DataError} on a corrupt gzip stream or one that inflates past the bound.
- */
-export function maybeGunzip(
-  bytes: Uint8Array,
-  source = "<bytes>",
-  maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
-): Uint8Array {
-  if (!isGzip(bytes)) return bytes;
-  try {
-    return gunzipSync(bytes, { maxOutputLength: maxDecompressedBytes });
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      throw new DataError(
-        `${source}: gzip stream decompresses to more than ${maxDecompressedBytes} bytes ` +
-          `(the maxDecompressedBytes limit); the file is not a dataset file or is a gzip bomb`,
-      );
-    }
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DataError(`${source}: corrupt gzip stream (${reason}); delete it and fetch it again`);
-  }
-}
-
-/**
  * Parses an IDX file (the MNIST format): a big-endian magic `0x0000 TT NN` (`TT` the element
- * type, `NN` the number of dimensions), `NN` big-endian uint32 sizes, then the elements. Gzipped
- * input (magic bytes `1f 8b`) is decompressed first. Only unsigned-byte files (`TT = 0x08`) are
- * supported. The header is checked against the actual byte length before anything is allocated,
+ * type, `NN` the number of dimensions), `NN` big-endian uint32 sizes, then the elements. Only
+ * unsigned-byte files (`TT = 0x08`) are supported. It runs in any JS runtime, so it takes the
+ * decompressed bytes: gzipped input (magic `1f 8b`) is an error here; in Node, `readIdxFile` and
+ * `maybeGunzip` from `@tsgrad/datasets/node` decompress, and in a browser
+ * `new DecompressionStream("gzip")` does. The header is checked against the actual byte length before anything is allocated,
  * so a header that claims 2^31 images in a 100-byte file fails at once.
  *
  * Shape: `dims` as stored, e.g. images `[N, 28, 28]`, labels `[N]`.
  *
- * @throws {DataError} on a bad magic number, an unsupported type, the wrong number of dimensions,
- *   a truncated file, or trailing bytes after the data.
+ * @throws {DataError} on gzipped input, a bad magic number, an unsupported type, the wrong number
+ *   of dimensions, a truncated file, or trailing bytes after the data.
  */
 export function parseIdx(bytes: Uint8Array, options: IdxOptions = {}): IdxArray {
   const source = options.source ?? "<bytes>";
-  const raw = maybeGunzip(bytes, source, options.maxDecompressedBytes);
+  if (isGzip(bytes)) {
+    throw new DataError(
+      `${source}: gzipped IDX data (magic 1f 8b): decompress it first (in Node: readIdxFile or ` +
+        `maybeGunzip from @tsgrad/datasets/node; in a browser: DecompressionStream("gzip"))`,
+    );
+  }
+  const raw = bytes;
   if (raw.length < 4) {
     throw new DataError(
       `${source}: not an IDX file: ${raw.length} bytes is shorter than the 4-byte magic number`,
@@ -153,22 +123,6 @@ export function parseIdx(bytes: Uint8Array, options: IdxOptions = {}): IdxArray 
     );
   }
   return { dims, data: new Uint8Array(raw.buffer, raw.byteOffset + headerBytes, expected) };
-}
-
-/**
- * Reads and parses an IDX file from disk, gzipped or raw (see {@link parseIdx}).
- *
- * @throws {DataError} when the file cannot be read or is malformed.
- */
-export function readIdxFile(path: string, options: IdxOptions = {}): IdxArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DataError(`cannot read IDX file ${path}: ${reason}`);
-  }
-  return parseIdx(bytes, { ...options, source: options.source ?? path });
 }
 
 /**

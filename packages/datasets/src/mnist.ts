@@ -2,7 +2,7 @@ import { fromTypedArray, stack, type Tensor } from "@tsgrad/core";
 import { DataError } from "./errors.js";
 import { Dataset, checkIndex } from "./dataset.js";
 import { downloadFiles, type DownloadOptions, type FileChecksum } from "./download.js";
-import { readIdxFile } from "./idx.js";
+import { readIdxFile } from "./idx-node.js";
 import { cacheDir, dataSearchDirs, findDataFiles } from "./locate.js";
 import { uint8ImagesToTensor } from "./uint8-images.js";
 import { applyTransform, isBatched, type TransformLike } from "./transforms.js";

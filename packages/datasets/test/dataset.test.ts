@@ -9,15 +9,8 @@ import {
   tensor,
 } from "@tsgrad/core";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  DataLoader,
-  Dataset,
-  MNIST,
-  Subset,
-  TensorDataset,
-  collate,
-  randomSplit,
-} from "../src/index.js";
+import { DataLoader, Dataset, Subset, TensorDataset, collate, randomSplit } from "../src/index.js";
+import { MNIST } from "../src/node.js";
 import { makeSplit, removeTempDirs, tempDir, writeSplit } from "./fixtures.js";
 
 afterAll(removeTempDirs);

@@ -3,14 +3,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  DataError,
-  FashionMNIST,
-  encodeIdx,
-  MNIST,
-  type FetchLike,
-  type FileChecksum,
-} from "../src/index.js";
+import { DataError, encodeIdx } from "../src/index.js";
+import { FashionMNIST, MNIST, type FetchLike, type FileChecksum } from "../src/node.js";
 import { makeSplit, removeTempDirs, tempDir } from "./fixtures.js";
 
 afterAll(removeTempDirs);

@@ -3,10 +3,17 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { encodeIdx, isGzip, parseIdx, readIdxFile } from "../src/index.js";
+import { encodeIdx, isGzip, parseIdx } from "../src/index.js";
+import { maybeGunzip, readIdxFile, type IdxFileOptions } from "../src/node.js";
 import { bytes, expectDataError, removeTempDirs, tempDir } from "./fixtures.js";
 
 afterAll(removeTempDirs);
+
+/** Node's way to parse bytes that may be gzipped: `maybeGunzip`, then the runtime-neutral parser. */
+function parseGz(bytes: Uint8Array, options: IdxFileOptions = {}) {
+  const { maxDecompressedBytes, ...idx } = options;
+  return parseIdx(maybeGunzip(bytes, idx.source, maxDecompressedBytes), idx);
+}
 
 /** A raw IDX header: magic word then one big-endian uint32 per dim, plus `payload` bytes. */
 function header(magic: number, dims: readonly number[], payload = 0): Uint8Array {
@@ -33,9 +40,17 @@ describe("parseIdx: well-formed files", () => {
     const labels = bytes(50, 3, 10);
     const gz = gzipSync(encodeIdx([50], labels));
     expect(isGzip(gz)).toBe(true);
-    const { dims, data } = parseIdx(gz, { ndim: 1 });
+    const { dims, data } = parseGz(gz, { ndim: 1 });
     expect(dims).toEqual([50]);
     expect(data).toEqual(labels);
+  });
+
+  it("runtime-neutral parseIdx refuses gzipped bytes and says how to decompress them", () => {
+    const gz = gzipSync(encodeIdx([2], bytes(2)));
+    expectDataError(
+      () => parseIdx(gz, { source: "l.gz" }),
+      /l\.gz: gzipped IDX data .*maybeGunzip from @tsgrad\/datasets\/node.*DecompressionStream/,
+    );
   });
 
   it("accepts a zero-length dimension (an empty dataset)", () => {
@@ -51,7 +66,7 @@ describe("parseIdx: well-formed files", () => {
           seed,
         );
         const file = encodeIdx(dims, payload);
-        const parsed = parseIdx(gz ? gzipSync(file) : file);
+        const parsed = parseGz(gz ? gzipSync(file) : file);
         expect(parsed.dims).toEqual(dims);
         expect(parsed.data).toEqual(payload);
       }),
@@ -102,7 +117,7 @@ describe("parseIdx: malformed files are DataErrors that name the file", () => {
       () => parseIdx(cut, { source: "imgs" }),
       /imgs: truncated IDX data: header dims \[4, 28, 28\] need 3136 bytes .* only 3135/,
     );
-    expectDataError(() => parseIdx(gzipSync(cut)), /truncated IDX data/);
+    expectDataError(() => parseGz(gzipSync(cut)), /truncated IDX data/);
   });
 
   it("rejects trailing bytes after the data", () => {
@@ -110,21 +125,21 @@ describe("parseIdx: malformed files are DataErrors that name the file", () => {
     const longer = new Uint8Array(file.length + 2);
     longer.set(file);
     expectDataError(() => parseIdx(longer), /2 trailing byte\(s\)/);
-    expectDataError(() => parseIdx(gzipSync(longer)), /2 trailing byte\(s\)/);
+    expectDataError(() => parseGz(gzipSync(longer)), /2 trailing byte\(s\)/);
   });
 
   it("rejects a corrupt or cut-off gzip stream", () => {
     const garbage = new Uint8Array([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expectDataError(() => parseIdx(garbage, { source: "f.gz" }), /f\.gz: corrupt gzip stream/);
+    expectDataError(() => parseGz(garbage, { source: "f.gz" }), /f\.gz: corrupt gzip stream/);
     const gz = gzipSync(encodeIdx([100], bytes(100)));
-    expectDataError(() => parseIdx(gz.subarray(0, gz.length - 10)), /corrupt gzip stream/);
+    expectDataError(() => parseGz(gz.subarray(0, gz.length - 10)), /corrupt gzip stream/);
   });
 
   it("rejects a header claiming 2^31 images in a 100-byte file without allocating", () => {
     const absurd = header(0x00000803, [2 ** 31, 28, 28], 100 - 16);
     // 2^31 * 784 bytes could not be allocated: a DataError (not a RangeError) proves none was tried.
     expectDataError(() => parseIdx(absurd), /need 1683627180032 bytes .* only 84 are present/);
-    expectDataError(() => parseIdx(gzipSync(absurd)), /need 1683627180032 bytes/);
+    expectDataError(() => parseGz(gzipSync(absurd)), /need 1683627180032 bytes/);
   });
 
   it("reports the exact claimed size even past 2^53 (no overflow to Infinity)", () => {
@@ -137,7 +152,7 @@ describe("parseIdx: malformed files are DataErrors that name the file", () => {
     const bomb = gzipSync(new Uint8Array(4 * 1024 * 1024)); // ~4 KB that inflates to 4 MiB
     expect(bomb.length).toBeLessThan(10_000);
     expectDataError(
-      () => parseIdx(bomb, { maxDecompressedBytes: 1024 * 1024 }),
+      () => parseGz(bomb, { maxDecompressedBytes: 1024 * 1024 }),
       /decompresses to more than 1048576 bytes/,
     );
   });

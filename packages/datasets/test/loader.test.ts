@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { Generator, Tensor, ValueError, manualSeed, randperm } from "@tsgrad/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { DataLoader, Dataset, FashionMNIST, MNIST, Normalize } from "../src/index.js";
+import { DataLoader, Dataset, Normalize } from "../src/index.js";
+import { FashionMNIST, MNIST } from "../src/node.js";
 import { makeSplit, removeTempDirs, tempDir, writeSplit } from "./fixtures.js";
 
 afterAll(removeTempDirs);

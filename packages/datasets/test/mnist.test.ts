@@ -4,14 +4,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import {
-  FashionMNIST,
-  IndexError,
-  MNIST,
-  dataSearchDirs,
-  encodeIdx,
-  findDataFiles,
-} from "../src/index.js";
+import { IndexError, encodeIdx } from "../src/index.js";
+import { FashionMNIST, MNIST, dataSearchDirs, findDataFiles } from "../src/node.js";
 import { expectDataError, makeSplit, removeTempDirs, tempDir, writeSplit } from "./fixtures.js";
 
 afterAll(removeTempDirs);

@@ -1,6 +1,7 @@
 import { DTypeError, ShapeError, Tensor, ValueError, tensor } from "@tsgrad/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { Compose, DataLoader, MNIST, Normalize } from "../src/index.js";
+import { Compose, DataLoader, Normalize } from "../src/index.js";
+import { MNIST } from "../src/node.js";
 import { makeSplit, removeTempDirs, tempDir, writeSplit } from "./fixtures.js";
 
 afterAll(removeTempDirs);

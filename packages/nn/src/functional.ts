@@ -1,38 +1,13 @@
 /**
- * Stateless functions behind the layers (PyTorch's `torch.nn.functional`), re-exported from
- * `@tsgrad/core` as one namespace: `import { F } from "@tsgrad/nn"; F.conv2d(x, w, b, { padding: 2 })`.
+ * Stateless functions behind the layers (PyTorch's `torch.nn.functional`): all of
+ * `@tsgrad/core/functional`, plus `linear`, as one namespace:
+ * `import { F } from "@tsgrad/nn"; F.conv2d(x, w, b, { padding: 2 })`.
  * @packageDocumentation
  */
 import { add, matmul, ShapeError, type Tensor } from "@tsgrad/core";
 
-export {
-  adaptiveAvgPool2d,
-  avgPool2d,
-  batchNorm,
-  binaryCrossEntropy,
-  binaryCrossEntropyWithLogits,
-  conv1d,
-  conv2d,
-  convTranspose2d,
-  crossEntropy,
-  dropout,
-  elu,
-  gelu,
-  l1Loss,
-  leakyRelu,
-  logSoftmax,
-  lpPool2d,
-  maxPool2d,
-  mseLoss,
-  nllLoss,
-  pad,
-  relu,
-  sigmoid,
-  silu,
-  softmax,
-  softplus,
-  tanh,
-} from "@tsgrad/core";
+// every torch.nn.functional op of core, from its one list (core/src/functional.ts)
+export * from "@tsgrad/core/functional";
 
 /**
  * Affine map `x·Wᵀ + b` (PyTorch's `F.linear`).

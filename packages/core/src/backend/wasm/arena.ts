@@ -1,4 +1,5 @@
 import { PAGE_BYTES } from "./module.js";
+import type { WasmMemory } from "./webassembly.js";
 
 /**
  * A bump allocator over the kernels' shared memory. A kernel call copies its operands in, runs,
@@ -12,7 +13,7 @@ export class Arena {
 
   /** `base`: the first free byte past the module's static data. */
   constructor(
-    readonly memory: WebAssembly.Memory,
+    readonly memory: WasmMemory,
     base: number,
   ) {
     this.top = align(base);

@@ -11,6 +11,7 @@ import { optimKernels } from "./optim.js";
 import { poolKernels } from "./pool.js";
 import { reduceKernels } from "./reduce.js";
 import { WasmRuntime, type ThreadPool } from "./runtime.js";
+import type { WasmMemory } from "./webassembly.js";
 
 type Kernels = PartialBackend["kernels"];
 type AnyKernel = (...args: unknown[]) => unknown;
@@ -57,7 +58,7 @@ function routeBySize(pooled: Kernels, local: Kernels, minWork: number): Kernels 
 export function createWasmBackend(
   compiled: CompiledKernels,
   pool: ThreadPool | null,
-  memory?: WebAssembly.Memory,
+  memory?: WasmMemory,
   options: { splitMinWork?: number; local?: CompiledKernels } = {},
 ): ComposedBackend & { readonly runtime: WasmRuntime } {
   const rt = new WasmRuntime(compiled, pool, memory, options.splitMinWork);

@@ -1,4 +1,8 @@
 import { wasmBuilds } from "./generated/kernels.js";
+import type { WasmMemory, WasmModule, WebAssemblyApi } from "./webassembly.js";
+
+/** The engine's global, typed locally (see webassembly.ts). */
+declare const WebAssembly: WebAssemblyApi;
 
 /** Which SIMD build of the kernels runs: plain SIMD128, or relaxed SIMD with fused multiply-add. */
 export type SimdVariant = "plain" | "relaxed";
@@ -12,7 +16,7 @@ export type KernelExports = Record<string, (...args: number[]) => number>;
 
 /** A compiled kernel module and which variant it is; instantiate it once per thread. */
 export interface CompiledKernels {
-  readonly module: WebAssembly.Module;
+  readonly module: WasmModule;
   readonly variant: SimdVariant;
   /** Whether the module imports a shared memory (worker threads) or an unshared one. */
   readonly shared: boolean;
@@ -75,12 +79,12 @@ export async function compileKernels(
 }
 
 /** A fresh memory for the kernels (grown on demand by the arena), shared unless told otherwise. */
-export function createMemory(initialPages = 16, shared = true): WebAssembly.Memory {
+export function createMemory(initialPages = 16, shared = true): WasmMemory {
   return new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared });
 }
 
 /** Instantiates the compiled kernels over `memory` (synchronously: the module is compiled). */
-export function instantiate(compiled: CompiledKernels, memory: WebAssembly.Memory): KernelExports {
+export function instantiate(compiled: CompiledKernels, memory: WasmMemory): KernelExports {
   const instance = new WebAssembly.Instance(compiled.module, { env: { memory, abort } });
   return instance.exports as unknown as KernelExports;
 }

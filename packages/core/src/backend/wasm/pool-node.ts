@@ -15,6 +15,7 @@ import {
 } from "./pool-protocol.js";
 import type { ThreadPool } from "./runtime.js";
 import { instantiate } from "./module.js";
+import type { WasmMemory } from "./webassembly.js";
 
 /** Spins before sleeping while waiting for workers: most chunks finish within this. */
 const SPIN = 20000;
@@ -28,7 +29,7 @@ const TIMEOUT_MS = 120_000;
  */
 export function createNodePool(
   compiled: CompiledKernels,
-  memory: WebAssembly.Memory,
+  memory: WasmMemory,
   threads: number,
 ): ThreadPool {
   if (threads - 1 > MAX_WORKERS) {

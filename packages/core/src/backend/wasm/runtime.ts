@@ -4,6 +4,7 @@ import { contiguousCopy } from "../strided.js";
 import { Arena } from "./arena.js";
 import type { CompiledKernels, KernelExports, SimdVariant } from "./module.js";
 import { createMemory, instantiate } from "./module.js";
+import type { WasmMemory } from "./webassembly.js";
 
 /**
  * Threads that run one kernel export on disjoint ranges of its output. Implemented over
@@ -23,7 +24,7 @@ export interface ThreadPool {
 /** Makes a pool of `threads` threads over the module and memory (Node registers one). */
 export type ThreadPoolFactory = (
   compiled: CompiledKernels,
-  memory: WebAssembly.Memory,
+  memory: WasmMemory,
   threads: number,
 ) => ThreadPool;
 
@@ -44,7 +45,7 @@ export class WasmRuntime {
   constructor(
     compiled: CompiledKernels,
     private readonly pool: ThreadPool | null,
-    memory: WebAssembly.Memory = createMemory(16, compiled.shared),
+    memory: WasmMemory = createMemory(16, compiled.shared),
     readonly splitMinWork = SPLIT_MIN_WORK,
   ) {
     this.exports = instantiate(compiled, memory);
@@ -111,7 +112,7 @@ type ResultArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** A fresh `Type` array of `n` elements copied from the arena at `address`. */
 export function takeOut<T extends ResultArray>(
-  memory: WebAssembly.Memory,
+  memory: WasmMemory,
   address: number,
   n: number,
   Type: { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number },
