@@ -12,6 +12,7 @@ export default tseslint.config(
       "bench/out/**",
       "packages/core/assembly/**",
       "**/generated/**",
+      "docs/api/**",
     ],
   },
   eslint.configs.recommended,

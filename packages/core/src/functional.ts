@@ -5,6 +5,7 @@
  * (plus `F.linear`), so an op added here is in both with no other edit.
  *
  * @packageDocumentation
+ * @module @tsgrad/core/functional
  */
 export { relu, sigmoid, tanh } from "./ops/unary.js";
 export {

@@ -1,6 +1,7 @@
 /**
  * @tsgrad/core — tensors, autograd, ops, backends and gradient checking.
  * @packageDocumentation
+ * @module @tsgrad/core
  */
 export { Tensor, type TensorLike, type NestedArray, type RemovableHandle } from "./tensor.js";
 export type { DType, TypedArray } from "./dtype.js";
@@ -76,6 +77,7 @@ export type {
   KernelName,
   PartialBackend,
   PartialKernel,
+  PartialKernels,
 } from "./backend/backend.js";
 export {
   getBackend,

@@ -26,6 +26,7 @@ export type NestedArray = number | boolean | NestedArray[];
 
 /** A handle returned by `registerHook`, to remove the hook again. */
 export interface RemovableHandle {
+  /** Unregisters the hook (a no-op when it is already gone). */
   remove(): void;
 }
 
@@ -82,6 +83,7 @@ export class Tensor implements View {
   get requiresGrad(): boolean {
     return this.leafRequiresGrad || this.gradFn !== null;
   }
+  /** Setting it is `requiresGrad_(value)`. */
   set requiresGrad(value: boolean) {
     this.requiresGrad_(value);
   }
@@ -199,47 +201,70 @@ export class Tensor implements View {
   }
 
   // ---- casts and copies -----------------------------------------------------------------------
+  /**
+   * A copy converted to `dtype` (or `this` when it already has it); differentiable between float
+   * dtypes.
+   */
   to(dtype: DType): Tensor {
     return C.to(this, dtype);
   }
+  /** `to("float32")`. */
   float(): Tensor {
     return C.to(this, "float32");
   }
+  /** `to("float64")`. */
   double(): Tensor {
     return C.to(this, "float64");
   }
+  /** `to("int32")` (truncates toward zero). */
   int(): Tensor {
     return C.to(this, "int32");
   }
+  /** `to("bool")` (nonzero → true). */
   bool(): Tensor {
     return C.to(this, "bool");
   }
+  /** A copy with its own storage; gradients flow back to `this`. */
   clone(): Tensor {
     return C.clone(this);
   }
+  /** `this` when it is contiguous, else a row-major copy. */
   contiguous(): Tensor {
     return M.contiguous(this);
   }
 
   // ---- movement (views) -----------------------------------------------------------------------
+  /**
+   * The same elements in a new shape (varargs or one array; one size may be -1): a view when the
+   * strides allow, else a copy.
+   */
   reshape(...shape: (number | readonly number[])[]): Tensor {
     return M.reshape(this, shapeArgs(shape));
   }
+  /**
+   * A view with a new shape (varargs or one array; one size may be -1); the tensor must be viewable
+   * without a copy (see `reshape`).
+   */
   view(...shape: (number | readonly number[])[]): Tensor {
     return M.view(this, shapeArgs(shape));
   }
+  /** Merges dims `startDim..endDim` into one (a view when possible). */
   flatten(startDim = 0, endDim = -1): Tensor {
     return M.flatten(this, startDim, endDim);
   }
+  /** Removes size-1 dims (all of them, or just `dim`). A view. */
   squeeze(dim?: number): Tensor {
     return M.squeeze(this, dim);
   }
+  /** Inserts a size-1 dim at `dim`. A view. */
   unsqueeze(dim: number): Tensor {
     return M.unsqueeze(this, dim);
   }
+  /** Reorders the dims (varargs or one array). A view. */
   permute(...dims: (number | readonly number[])[]): Tensor {
     return M.permute(this, shapeArgs(dims));
   }
+  /** Swaps dims `dim0` and `dim1`. A view. */
   transpose(dim0: number, dim1: number): Tensor {
     return M.transpose(this, dim0, dim1);
   }
@@ -247,59 +272,80 @@ export class Tensor implements View {
   t(): Tensor {
     return this.dim() < 2 ? this : M.transpose(this, 0, 1);
   }
+  /** Broadcasts size-1 dims to `shape` (-1 keeps a size) without copying. A view. */
   expand(...shape: (number | readonly number[])[]): Tensor {
     return M.expand(this, shapeArgs(shape));
   }
+  /** `expand(other.shape)`. */
   expandAs(other: Tensor): Tensor {
     return M.expand(this, other.shape);
   }
+  /** The `length` entries of `dim` from `start`. A view. */
   narrow(dim: number, start: number, length: number): Tensor {
     return M.narrow(this, dim, start, length);
   }
+  /** The slice at `index` along `dim`, with that dim removed. A view. */
   select(dim: number, index: number): Tensor {
     return M.select(this, dim, index);
   }
+  /**
+   * Entries `start, start + step, ...` before `end` along `dim` (Python slicing; negatives count
+   * from the end). A view.
+   */
   slice(dim: number, start?: number, end?: number, step?: number): Tensor {
     return M.slice(this, dim, start, end, step);
   }
 
   // ---- elementwise ----------------------------------------------------------------------------
+  /** Elementwise `this + alpha·other`, broadcasting. */
   add(other: TensorLike, alpha?: number): Tensor {
     return B.add(this, other, alpha);
   }
+  /** Elementwise `this − alpha·other`, broadcasting. */
   sub(other: TensorLike, alpha?: number): Tensor {
     return B.sub(this, other, alpha);
   }
+  /** Elementwise product, broadcasting. */
   mul(other: TensorLike): Tensor {
     return B.mul(this, other);
   }
+  /** Elementwise true division, broadcasting. */
   div(other: TensorLike): Tensor {
     return B.div(this, other);
   }
+  /** Elementwise `this ** exponent`, broadcasting. */
   pow(exponent: TensorLike): Tensor {
     return B.pow(this, exponent);
   }
+  /** Elementwise maximum, broadcasting (NaN propagates). */
   maximum(other: TensorLike): Tensor {
     return B.maximum(this, other);
   }
+  /** Elementwise minimum, broadcasting (NaN propagates). */
   minimum(other: TensorLike): Tensor {
     return B.minimum(this, other);
   }
+  /** Elementwise `this == other` as a bool tensor. */
   eq(other: TensorLike): Tensor {
     return B.eq(this, other);
   }
+  /** Elementwise `this != other` as a bool tensor. */
   ne(other: TensorLike): Tensor {
     return B.ne(this, other);
   }
+  /** Elementwise `this < other` as a bool tensor. */
   lt(other: TensorLike): Tensor {
     return B.lt(this, other);
   }
+  /** Elementwise `this <= other` as a bool tensor. */
   le(other: TensorLike): Tensor {
     return B.le(this, other);
   }
+  /** Elementwise `this > other` as a bool tensor. */
   gt(other: TensorLike): Tensor {
     return B.gt(this, other);
   }
+  /** Elementwise `this >= other` as a bool tensor. */
   ge(other: TensorLike): Tensor {
     return B.ge(this, other);
   }
@@ -307,42 +353,55 @@ export class Tensor implements View {
   where(condition: Tensor, other: TensorLike): Tensor {
     return B.where(condition, this, other);
   }
+  /** Elementwise `−x`. */
   neg(): Tensor {
     return U.neg(this);
   }
+  /** Elementwise `eˣ`. */
   exp(): Tensor {
     return U.exp(this);
   }
+  /** Elementwise natural logarithm. */
   log(): Tensor {
     return U.log(this);
   }
+  /** Elementwise square root. */
   sqrt(): Tensor {
     return U.sqrt(this);
   }
+  /** Elementwise `1 / √x`. */
   rsqrt(): Tensor {
     return U.rsqrt(this);
   }
+  /** Elementwise absolute value. */
   abs(): Tensor {
     return U.abs(this);
   }
+  /** Elementwise sign: −1, 0 or 1. */
   sign(): Tensor {
     return U.sign(this);
   }
+  /** Elementwise sine. */
   sin(): Tensor {
     return U.sin(this);
   }
+  /** Elementwise cosine. */
   cos(): Tensor {
     return U.cos(this);
   }
+  /** Elementwise logistic sigmoid `1 / (1 + e⁻ˣ)`. */
   sigmoid(): Tensor {
     return U.sigmoid(this);
   }
+  /** Elementwise hyperbolic tangent. */
   tanh(): Tensor {
     return U.tanh(this);
   }
+  /** Elementwise `max(x, 0)`. */
   relu(): Tensor {
     return U.relu(this);
   }
+  /** Elementwise clamp to `[min, max]` (either bound may be omitted or `null`). */
   clamp(min?: number | null, max?: number | null): Tensor {
     return U.clamp(this, min, max);
   }
@@ -357,12 +416,18 @@ export class Tensor implements View {
   }
 
   // ---- reductions -----------------------------------------------------------------------------
+  /**
+   * Sum of all elements, or along `dim` (one or several), keeping reduced dims as size 1 with
+   * `keepdim`.
+   */
   sum(dim?: number | readonly number[] | null, keepdim = false): Tensor {
     return R.sum(this, dim, keepdim);
   }
+  /** Mean of all elements, or along `dim` (one or several); `keepdim` as in `sum`. */
   mean(dim?: number | readonly number[] | null, keepdim = false): Tensor {
     return R.mean(this, dim, keepdim);
   }
+  /** Product of all elements, or along `dim`; `keepdim` as in `sum`. */
   prod(dim?: number | null, keepdim = false): Tensor {
     return R.prod(this, dim, keepdim);
   }
@@ -378,61 +443,82 @@ export class Tensor implements View {
   min(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
     return dim === undefined ? R.min(this) : R.min(this, dim, keepdim);
   }
+  /** Index of the largest element (of the flattened tensor, or along `dim`) as int32. */
   argmax(dim?: number, keepdim = false): Tensor {
     return R.argmax(this, dim, keepdim);
   }
+  /** Index of the smallest element (of the flattened tensor, or along `dim`) as int32. */
   argmin(dim?: number, keepdim = false): Tensor {
     return R.argmin(this, dim, keepdim);
   }
+  /**
+   * Variance of all elements or along `dim` (Bessel-corrected unless `options.correction` says
+   * otherwise).
+   */
   var(dim?: number | readonly number[] | null, options: R.VarOptions = {}): Tensor {
     return R.variance(this, dim, options);
   }
+  /** Standard deviation: the square root of `var` with the same arguments. */
   std(dim?: number | readonly number[] | null, options: R.VarOptions = {}): Tensor {
     return R.std(this, dim, options);
   }
+  /** `log Σ exp(x)` along `dim`, computed stably. */
   logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
     return R.logsumexp(this, dim, keepdim);
   }
 
   // ---- linear algebra and indexing ------------------------------------------------------------
+  /** Matrix product with broadcasting batch dims, as `torch.matmul` (1-D operands are vectors). */
   matmul(other: Tensor): Tensor {
     return matmul(this, other);
   }
+  /** Values of `this` at `index` (int32, same rank) along `dim`. */
   gather(dim: number, index: Tensor): Tensor {
     return I.gather(this, dim, index);
   }
+  /** A copy of `this` with `src` added at the positions `index` gives along `dim`. */
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return I.scatterAdd(this, dim, index, src);
   }
+  /** The entries `index` (1-D int32) along `dim`. */
   indexSelect(dim: number, index: Tensor): Tensor {
     return I.indexSelect(this, dim, index);
   }
+  /** A copy of `this` with `alpha·source` slices added at positions `index` along `dim`. */
   indexAdd(dim: number, index: Tensor, source: Tensor, alpha?: number): Tensor {
     return I.indexAdd(this, dim, index, source, alpha);
   }
 
   // ---- in place (leaves under noGrad, or tensors outside the graph) ---------------------------
+  /** In place: `this += alpha·other`. Returns `this`. */
   add_(other: TensorLike, alpha?: number): this {
     return P.add_(this, other, alpha);
   }
+  /** In place: `this −= alpha·other`. Returns `this`. */
   sub_(other: TensorLike, alpha?: number): this {
     return P.sub_(this, other, alpha);
   }
+  /** In place: `this *= other`. Returns `this`. */
   mul_(other: TensorLike): this {
     return P.mul_(this, other);
   }
+  /** In place: `this /= other`. Returns `this`. */
   div_(other: TensorLike): this {
     return P.div_(this, other);
   }
+  /** In place: copies `src` (broadcast to this shape) into `this`. Returns `this`. */
   copy_(src: TensorLike): this {
     return P.copy_(this, src);
   }
+  /** In place: fills with zeros. Returns `this`. */
   zero_(): this {
     return P.fill_(this, 0);
   }
+  /** In place: fills with `value`. Returns `this`. */
   fill_(value: number): this {
     return P.fill_(this, value);
   }
+  /** In place: clamps to `[min, max]`. Returns `this`. */
   clamp_(min?: number | null, max?: number | null): this {
     return P.clamp_(this, min, max);
   }

@@ -10,15 +10,21 @@ import { DEFAULT_MAX_DECOMPRESSED_BYTES, maybeGunzip } from "./idx-node.js";
  * accepts recompressed copies such as Debian's). At least one must be given. Lowercase hex.
  */
 export interface FileChecksum {
+  /** Expected MD5 of the downloaded file, hex. */
   md5?: string;
+  /** Expected SHA-256 of the decompressed content, hex. */
   sha256?: string;
 }
 
 /** The part of a `fetch` `Response` that {@link DownloadOptions.fetch} must provide. */
 export interface FetchResponseLike {
+  /** Whether the status is 2xx. */
   ok: boolean;
+  /** HTTP status code. */
   status: number;
+  /** HTTP status message. */
   statusText: string;
+  /** The whole body. */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 

@@ -6,6 +6,7 @@
  * atomic `download()`, IDX files gzipped or raw.
  *
  * @packageDocumentation
+ * @module @tsgrad/datasets
  */
 export { DataError, IndexError } from "./errors.js";
 export { encodeIdx, isGzip, parseIdx, type IdxArray, type IdxOptions } from "./idx.js";

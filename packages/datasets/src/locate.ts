@@ -45,7 +45,17 @@ export interface FoundFiles {
 }
 
 /** The outcome of {@link findDataFiles}: the files, or a line per directory saying what was missing. */
-export type FindResult = { found: FoundFiles } | { found: null; tried: string[] };
+export type FindResult =
+  | {
+      /** The directory and files found. */
+      found: FoundFiles;
+    }
+  | {
+      /** Nothing was found. */
+      found: null;
+      /** Every directory looked in, in order. */
+      tried: string[];
+    };
 
 /**
  * Looks for all of `baseNames` (e.g. `train-images-idx3-ubyte`) in one directory of `dirs`, each

@@ -107,7 +107,12 @@ export class MNIST extends Dataset<[Tensor, number]> {
   /** Shape of one image as a tensor, channels first: `[1, 28, 28]`. */
   readonly imageShape: [number, number, number];
   /** The files this split was loaded from. */
-  readonly files: { images: string; labels: string };
+  readonly files: {
+    /** Path of the images file. */
+    images: string;
+    /** Path of the labels file. */
+    labels: string;
+  };
   /** The image transform from the options, if any. */
   readonly transform: TransformLike | undefined;
 

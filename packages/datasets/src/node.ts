@@ -4,6 +4,7 @@
  * gzipped or raw. Everything else, `DataLoader` included, is in `@tsgrad/datasets`.
  *
  * @packageDocumentation
+ * @module @tsgrad/datasets/node
  */
 export {
   DEFAULT_MAX_DECOMPRESSED_BYTES,

@@ -3,6 +3,7 @@
  * layers, losses, the functional namespace `F`, initialisers (`init`) and safetensors
  * checkpoints (bytes here; files in `@tsgrad/nn/node`).
  * @packageDocumentation
+ * @module @tsgrad/nn
  */
 export { Module, type AnyModule, type NamedOptions } from "./module.js";
 export type { ForwardHook, ForwardPreHook, FullBackwardHook } from "./hooks.js";

@@ -2,6 +2,7 @@
  * `@tsgrad/nn/node`: safetensors checkpoints on disk (Node only; the rest of `@tsgrad/nn` runs in
  * any JS runtime).
  * @packageDocumentation
+ * @module @tsgrad/nn/node
  */
 import { randomBytes } from "node:crypto";
 import {

@@ -20,7 +20,12 @@ export interface AdagradGroupOptions extends BaseGroupOptions {
 export type AdagradOptions = Partial<AdagradGroupOptions>;
 
 /** Adagrad's per-parameter state: step count and the running sum of squared gradients. */
-export type AdagradState = { step: number; sum: Tensor };
+export type AdagradState = {
+  /** Steps taken. */
+  step: number;
+  /** Running sum of squared gradients. */
+  sum: Tensor;
+};
 
 /**
  * One Adagrad step of `param` in place, PyTorch 1.13's single-tensor rule:

@@ -21,9 +21,13 @@ export type AdamOptions = Partial<AdamGroupOptions>;
 
 /** Adam's per-parameter state (`maxExpAvgSq` is only kept with AMSGrad). */
 export type AdamState = {
+  /** Steps taken (t). */
   step: number;
+  /** First-moment estimate m (running mean of the gradients). */
   expAvg: Tensor;
+  /** Second-moment estimate v (running mean of squared gradients). */
   expAvgSq: Tensor;
+  /** Running maximum of v with `amsgrad`, else `null`. */
   maxExpAvgSq: Tensor | null;
 };
 

@@ -2,6 +2,7 @@
  * @tsgrad/optim — optimizers (SGD, Adam, AdamW, RMSprop, Adagrad) with PyTorch's update rules,
  * learning-rate schedulers, and gradient clipping.
  * @packageDocumentation
+ * @module @tsgrad/optim
  */
 export {
   Optimizer,

@@ -18,35 +18,54 @@ export interface BaseGroupOptions {
  * `max_lr`, ...). Absent until a scheduler sets them.
  */
 export interface ScheduleFields {
+  /** The `lr` a scheduler started from. */
   initialLr?: number;
+  /** `OneCycleLR`'s peak learning rate. */
   maxLr?: number;
+  /** `OneCycleLR`'s final learning rate. */
   minLr?: number;
+  /** `OneCycleLR`'s highest momentum (or β₁). */
   maxMomentum?: number;
+  /** `OneCycleLR`'s lowest momentum (or β₁). */
   baseMomentum?: number;
 }
 
 /** A parameter group: its tensors plus every option of the optimizer, resolved. */
 export type ParamGroup<O extends BaseGroupOptions = BaseGroupOptions> = O &
-  ScheduleFields & { params: Tensor[] };
+  ScheduleFields & {
+    /** The group's parameters. */
+    params: Tensor[];
+  };
 
 /** What a caller passes for one parameter group: tensors plus options overriding the defaults. */
 export type ParamGroupInput<O extends BaseGroupOptions = BaseGroupOptions> = Partial<O> &
-  ScheduleFields & { params: Iterable<Tensor> | Tensor };
+  ScheduleFields & {
+    /** The group's parameters. */
+    params: Iterable<Tensor> | Tensor;
+  };
 
 /** The parameters an optimizer is built on: tensors (one group) or parameter groups. */
 export type Params<O extends BaseGroupOptions = BaseGroupOptions> =
   Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 
 /** Defaults of an optimizer; `lr` may be missing when every group must give its own (SGD). */
-export type GroupDefaults<O extends BaseGroupOptions> = Omit<O, "lr"> & { lr?: number };
+export type GroupDefaults<O extends BaseGroupOptions> = Omit<O, "lr"> & {
+  /** Default learning rate. */
+  lr?: number;
+};
 
 /**
  * An optimizer's state in PyTorch's layout: per-parameter state keyed by the parameter's position
  * across all groups, and the groups' options with `params` replaced by those positions.
  */
 export interface OptimizerStateDict<O extends BaseGroupOptions = BaseGroupOptions> {
+  /** Per-parameter state, keyed by the parameter's position across all groups. */
   state: Record<number, ParamState>;
-  paramGroups: (Omit<ParamGroup<O>, "params"> & { params: number[] })[];
+  /** Each group's options, with its parameters as positions. */
+  paramGroups: (Omit<ParamGroup<O>, "params"> & {
+    /** Positions of the group's parameters. */
+    params: number[];
+  })[];
 }
 
 /** Options of `zeroGrad`. */

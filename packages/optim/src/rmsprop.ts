@@ -23,9 +23,13 @@ export type RMSpropOptions = Partial<RMSpropGroupOptions>;
 
 /** RMSprop's per-parameter state (`momentumBuffer` with momentum, `gradAvg` when centered). */
 export type RMSpropState = {
+  /** Steps taken. */
   step: number;
+  /** Running mean of squared gradients. */
   squareAvg: Tensor;
+  /** Momentum buffer with `momentum` > 0, else `null`. */
   momentumBuffer: Tensor | null;
+  /** Running mean of the gradients when `centered`, else `null`. */
   gradAvg: Tensor | null;
 };
 

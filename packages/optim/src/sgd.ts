@@ -22,7 +22,10 @@ export interface SGDGroupOptions extends BaseGroupOptions {
 export type SGDOptions = Partial<SGDGroupOptions>;
 
 /** SGD's per-parameter state: the momentum buffer (`null` until momentum is used). */
-export type SGDState = { momentumBuffer: Tensor | null };
+export type SGDState = {
+  /** The velocity buffer (`null` until the first step, or without momentum). */
+  momentumBuffer: Tensor | null;
+};
 
 /**
  * One SGD update of `param` in place, PyTorch 1.13's single-tensor rule:

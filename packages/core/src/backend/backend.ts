@@ -5,10 +5,15 @@ import type { DType, TypedArray } from "../dtype.js";
  * tensors straight through; kernels never see autograd state.
  */
 export interface View {
+  /** The typed array holding the elements (shared by views). */
   readonly data: TypedArray;
+  /** Element type of `data`. */
   readonly dtype: DType;
+  /** Size of each dimension. */
   readonly shape: readonly number[];
+  /** Elements to skip per step along each dimension. */
   readonly strides: readonly number[];
+  /** Index in `data` of the first element. */
   readonly offset: number;
 }
 
@@ -54,9 +59,13 @@ export type ReduceOp = "sum" | "prod" | "max" | "min";
  * Window taps outside the input read zeros.
  */
 export interface Conv2dParams {
+  /** Step of the window, (height, width). */
   readonly stride: readonly [number, number];
+  /** Zero border before the first row and column. */
   readonly padding: readonly [number, number];
+  /** Spacing between window taps. */
   readonly dilation: readonly [number, number];
+  /** Channel groups: input and output channels split into this many independent convolutions. */
   readonly groups: number;
 }
 
@@ -66,10 +75,15 @@ export interface Conv2dParams {
  * computed (ceil mode included).
  */
 export interface MaxPool2dParams {
+  /** Window size, (height, width). */
   readonly kernel: readonly [number, number];
+  /** Step of the window. */
   readonly stride: readonly [number, number];
+  /** Implicit border before the first row and column (never selected). */
   readonly padding: readonly [number, number];
+  /** Spacing between window taps. */
   readonly dilation: readonly [number, number];
+  /** Output (height, width), as the ops layer computed it. */
   readonly outSize: readonly [number, number];
 }
 
@@ -79,11 +93,17 @@ export interface MaxPool2dParams {
  * (`countIncludePad`) or to the input itself.
  */
 export interface AvgPool2dParams {
+  /** Window size, (height, width). */
   readonly kernel: readonly [number, number];
+  /** Step of the window. */
   readonly stride: readonly [number, number];
+  /** Zero border before the first row and column. */
   readonly padding: readonly [number, number];
+  /** Output (height, width), as the ops layer computed it. */
   readonly outSize: readonly [number, number];
+  /** Whether the padding counts in the divisor. */
   readonly countIncludePad: boolean;
+  /** A fixed divisor instead of the window size, or `null`. */
   readonly divisorOverride: number | null;
 }
 
@@ -131,7 +151,16 @@ export interface Backend {
   /** Reduces over `axes` (sorted, unique); the output has those axes removed. */
   reduce(op: ReduceOp, x: View, axes: readonly number[], outDtype: DType): TypedArray;
   /** Max or min along one axis: values (dtype of x) and int32 indices, the axis removed. */
-  argReduce(op: "max" | "min", x: View, axis: number): { values: TypedArray; indices: Int32Array };
+  argReduce(
+    op: "max" | "min",
+    x: View,
+    axis: number,
+  ): {
+    /** The extreme values. */
+    values: TypedArray;
+    /** Their positions along `axis`. */
+    indices: Int32Array;
+  };
   /** Batched matrix product: `a` is [B, M, K], `b` is [B, K, N] (any strides); returns [B, M, N]. */
   matmul(a: View, b: View): TypedArray;
   /**
@@ -176,11 +205,19 @@ export interface Backend {
   /** Returns a copy of `x` with slices of `src` added at positions `index` along `dim`. */
   indexAdd(x: View, dim: number, index: View, src: View): TypedArray;
   /**
-   * Max pooling of `x` [N, C, H, W]: the values [N, C, OH, OW] and the argmax of each window as a
+   * Max pooling of `x` [N, C, H, W], giving the values [N, C, OH, OW] and the argmax of each window as a
    * flat index `h·W + w` into its input plane (PyTorch's `return_indices`). Ties keep the first
    * element in row-major window order; a NaN wins.
    */
-  maxPool2d(x: View, p: MaxPool2dParams): { values: TypedArray; indices: Int32Array };
+  maxPool2d(
+    x: View,
+    p: MaxPool2dParams,
+  ): {
+    /** The window maxima [N, C, OH, OW]. */
+    values: TypedArray;
+    /** Each maximum's flat index `h·W + w` in its input plane. */
+    indices: Int32Array;
+  };
   /**
    * Scatter-add of `grad` [N, C, OH, OW] into zeros of `inputShape` [N, C, H, W] at the plane
    * positions `indices` (same shape as `grad`): the backward of `maxPool2d`.
@@ -194,7 +231,12 @@ export interface Backend {
    * Per-channel mean and biased variance of `x` [N, C, ...] over every dim but 1, accumulated in
    * float64 (two passes).
    */
-  batchNormStats(x: View): { mean: Float64Array; variance: Float64Array };
+  batchNormStats(x: View): {
+    /** Per-channel mean, [C]. */
+    mean: Float64Array;
+    /** Per-channel biased variance, [C]. */
+    variance: Float64Array;
+  };
   /**
    * `(x − mean[c])·invstd[c]·weight[c] + bias[c]` for `x` [N, C, ...]; `mean`, `invstd`, `weight`,
    * `bias` are [C] (weight/bias `null` = 1/0). Output has `x.dtype`.
@@ -219,7 +261,14 @@ export interface Backend {
     invstd: View,
     weight: View | null,
     training: boolean,
-  ): { gradInput: TypedArray; gradWeight: TypedArray; gradBias: TypedArray };
+  ): {
+    /** Gradient of `x`. */
+    gradInput: TypedArray;
+    /** Gradient of the per-channel scale γ, [C]. */
+    gradWeight: TypedArray;
+    /** Gradient of the per-channel shift β, [C]. */
+    gradBias: TypedArray;
+  };
   /**
    * One Adam / AdamW step of every parameter, in place: for each i, `params[i]`, `expAvgs[i]` and
    * `expAvgSqs[i]` are updated from `grads[i]`. All views are contiguous (any offset) and share one
@@ -257,11 +306,19 @@ export type PartialKernel<K extends KernelName> = (
  * touches the ops.
  */
 export interface PartialBackend {
+  /** Its name in `getBackend().name`. */
   readonly name: string;
+  /** Which SIMD build runs, or `"none"`. */
   readonly simd: Backend["simd"];
+  /** Threads its kernels split across. */
   readonly threads: number;
+  /** Bytes of memory it holds between calls (the wasm arena), for `memoryStats()`. */
   arenaBytes(): number;
   /** The dtypes its kernels take; calls on other dtypes go to the fallback. */
   readonly dtypes: readonly DType[];
-  readonly kernels: { readonly [K in KernelName]?: PartialKernel<K> };
+  /** The kernels it implements, each with its {@link Backend} signature (or `null` to decline). */
+  readonly kernels: PartialKernels;
 }
+
+/** Some of a {@link Backend}'s kernels, by name; see {@link PartialKernel}. */
+export type PartialKernels = { readonly [K in KernelName]?: PartialKernel<K> };

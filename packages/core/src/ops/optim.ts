@@ -7,7 +7,7 @@ import { contiguousStrides, sameShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { be } from "./helpers.js";
 
-/** Options of {@link fusedAdam_}: Adam's hyperparameters and each parameter's step count t. */
+/** Options of `fusedAdam_`: Adam's hyperparameters and each parameter's step count t. */
 export type FusedAdamOptions = AdamStepParams;
 
 /** A contiguous view of fresh data. */

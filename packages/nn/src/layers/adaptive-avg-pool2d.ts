@@ -11,7 +11,10 @@ export type AdaptiveSize2 = number | readonly [number | null, number | null];
  * Shape: [N, C, H, W] → [N, C, OH, OW].
  */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: AdaptiveSize2) {
+  constructor(
+    /** Output (height, width); `null` keeps the input's size on that axis. */
+    readonly outputSize: AdaptiveSize2,
+  ) {
     super();
   }
 

@@ -25,12 +25,17 @@ export interface AvgPool2dLayerOptions {
 export class AvgPool2d extends Module {
   /** Stride (`kernelSize` unless given). */
   readonly stride: Size2;
+  /** Implicit border on each side. */
   readonly padding: Size2;
+  /** Round the output size up instead of down. */
   readonly ceilMode: boolean;
+  /** Whether the zero padding counts in the divisor. */
   readonly countIncludePad: boolean;
+  /** A fixed divisor instead of the window size, or `null`. */
   readonly divisorOverride: number | null;
 
   constructor(
+    /** Window size. */
     readonly kernelSize: Size2,
     options: AvgPool2dLayerOptions = {},
   ) {

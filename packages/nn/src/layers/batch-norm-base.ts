@@ -46,6 +46,7 @@ export abstract class BatchNormBase extends Module {
   readonly trackRunningStats: boolean;
 
   constructor(
+    /** Channels (C) of the input it normalises. */
     readonly numFeatures: number,
     options: BatchNormLayerOptions,
     private readonly expectedDims: readonly number[],

@@ -8,6 +8,7 @@ import { Module } from "../module.js";
  * and `reduction` (default `'mean'`). Shape: input and target [*] → [] (or [*] with `'none'`).
  */
 export class BCEWithLogitsLoss extends Module<[Tensor, Tensor]> {
+  /** `"mean"`, `"sum"` or `"none"` over the per-element losses. */
   readonly reduction: Reduction;
 
   constructor(options: BceWithLogitsOptions = {}) {

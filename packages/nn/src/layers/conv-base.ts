@@ -50,7 +50,9 @@ export abstract class ConvBase extends Module {
   readonly groups: number;
 
   constructor(
+    /** Channels of the input. */
     readonly inChannels: number,
+    /** Channels the layer produces. */
     readonly outChannels: number,
     kernelSize: number | readonly number[],
     options: ConvLayerOptions,

@@ -10,8 +10,11 @@ import { Module } from "../module.js";
  * probabilities of the input's shape → [] (or per-sample with `'none'`).
  */
 export class CrossEntropyLoss extends Module<[Tensor, Tensor]> {
+  /** Targets equal to this contribute no loss and no gradient. */
   readonly ignoreIndex: number;
+  /** `"mean"`, `"sum"` or `"none"` over the per-element losses. */
   readonly reduction: Reduction;
+  /** Mass moved from the target class to a uniform distribution, in [0, 1]. */
   readonly labelSmoothing: number;
 
   constructor(options: CrossEntropyOptions = {}) {

@@ -13,6 +13,7 @@ export class Dropout extends Module {
   readonly #generator: Generator | undefined;
 
   constructor(
+    /** Probability of zeroing an element in training mode. */
     readonly p = 0.5,
     options: { generator?: Generator } = {},
   ) {

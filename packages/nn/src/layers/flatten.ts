@@ -7,7 +7,9 @@ import { Module } from "../module.js";
  */
 export class Flatten extends Module {
   constructor(
+    /** First dim to flatten. */
     readonly startDim = 1,
+    /** Last dim to flatten (inclusive). */
     readonly endDim = -1,
   ) {
     super();

@@ -8,7 +8,10 @@ import { pyFloat } from "../repr.js";
  * Shape: (*) → (*), the input's shape.
  */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  constructor(
+    /** Slope for negative inputs. */
+    readonly negativeSlope = 0.01,
+  ) {
     super();
   }
 

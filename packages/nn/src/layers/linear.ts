@@ -24,7 +24,9 @@ export class Linear extends Module {
   readonly bias: Parameter | null;
 
   constructor(
+    /** Size of each input sample. */
     readonly inFeatures: number,
+    /** Size of each output sample. */
     readonly outFeatures: number,
     options: LinearOptions = {},
   ) {

@@ -7,7 +7,10 @@ import { Module } from "../module.js";
  * Shape: (*) → (*), the input's shape.
  */
 export class LogSoftmax extends Module {
-  constructor(readonly dim: number) {
+  constructor(
+    /** The dim the log-probabilities normalise along. */
+    readonly dim: number,
+  ) {
     super();
   }
 

@@ -12,10 +12,13 @@ import type { Size2 } from "./common.js";
 export class LPPool2d extends Module {
   /** Stride (`kernelSize` unless given). */
   readonly stride: Size2;
+  /** Round the output size up instead of down. */
   readonly ceilMode: boolean;
 
   constructor(
+    /** The p of the p-norm over each window. */
     readonly normType: number,
+    /** Window size. */
     readonly kernelSize: Size2,
     options: { stride?: Size2 | null; ceilMode?: boolean } = {},
   ) {

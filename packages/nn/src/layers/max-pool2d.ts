@@ -24,11 +24,15 @@ export interface MaxPool2dLayerOptions {
 export class MaxPool2d extends Module {
   /** Stride (`kernelSize` unless given). */
   readonly stride: Size2;
+  /** Implicit border on each side. */
   readonly padding: Size2;
+  /** Spacing between window taps. */
   readonly dilation: Size2;
+  /** Round the output size up instead of down. */
   readonly ceilMode: boolean;
 
   constructor(
+    /** Window size. */
     readonly kernelSize: Size2,
     options: MaxPool2dLayerOptions = {},
   ) {

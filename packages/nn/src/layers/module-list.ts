@@ -41,6 +41,7 @@ export class ModuleList<M extends AnyModule = Module> extends Module<[], never> 
     return m;
   }
 
+  /** The modules, in order. */
   [Symbol.iterator](): Iterator<M> {
     return this.#items[Symbol.iterator]();
   }

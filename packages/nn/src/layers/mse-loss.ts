@@ -7,6 +7,7 @@ import { Module } from "../module.js";
  * (default `'mean'`). Shape: input and target [*] → [] (or [*] with `'none'`).
  */
 export class MSELoss extends Module<[Tensor, Tensor]> {
+  /** `"mean"`, `"sum"` or `"none"` over the per-element losses. */
   readonly reduction: Reduction;
 
   constructor(options: LossOptions = {}) {

@@ -9,7 +9,9 @@ import { Module } from "../module.js";
  * sample with `'none'`).
  */
 export class NLLLoss extends Module<[Tensor, Tensor]> {
+  /** Targets equal to this contribute no loss and no gradient. */
   readonly ignoreIndex: number;
+  /** `"mean"`, `"sum"` or `"none"` over the per-element losses. */
   readonly reduction: Reduction;
 
   constructor(options: NllLossOptions = {}) {

@@ -45,6 +45,7 @@ export class Sequential extends Module {
     return m;
   }
 
+  /** The layers, in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.#layers[Symbol.iterator]();
   }

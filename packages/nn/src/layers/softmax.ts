@@ -7,7 +7,10 @@ import { Module } from "../module.js";
  * required (PyTorch's implicit choice is deprecated). Shape: (*) → (*), the input's shape.
  */
 export class Softmax extends Module {
-  constructor(readonly dim: number) {
+  constructor(
+    /** The dim the probabilities sum to 1 along. */
+    readonly dim: number,
+  ) {
     super();
   }
 
