@@ -11,7 +11,11 @@ export default defineConfig({
   // entry (the wasm backend at import) is the one tests load
   ssr: { resolve: { conditions: ["@tsgrad/source", ...defaultServerConditions] } },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "examples/test/**/*.test.ts"],
+    include: [
+      "packages/*/test/**/*.test.ts",
+      "examples/test/**/*.test.ts",
+      "scripts/test/**/*.test.ts",
+    ],
     testTimeout: 120_000,
     pool: "forks",
     // memory tests call gc() between iterations to check that memoryStats() stays bounded
