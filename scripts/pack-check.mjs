@@ -7,7 +7,8 @@
 //   3. type-checks consumer.ts, strict and with skipLibCheck off, under moduleResolution "bundler"
 //      (DOM, no Node types) and "node16" (an ESM consumer with Node's types);
 //   4. bundles browser.mjs (core, nn, optim, datasets) with esbuild for the browser platform with
-//      nothing external — a Node built-in anywhere in the graph fails the build — and runs it.
+//      nothing external — a Node built-in anywhere in the graph fails the build — and runs it;
+//   5. builds the same entry with Vite, no configuration, and checks and runs that too.
 // The fixtures are in scripts/pack-check/. `--keep` leaves the project folder for a look.
 import { spawnSync } from "node:child_process";
 import {
@@ -220,6 +221,36 @@ async function packCheck(keep) {
     });
     lap("esbuild");
 
+    const vite = await import("vite");
+    const built = await vite.build({
+      root: project,
+      configFile: false,
+      logLevel: "silent",
+      build: {
+        outDir: join(project, "out-vite"),
+        minify: false,
+        lib: { entry: join(project, "browser.mjs"), formats: ["es"], fileName: "browser" },
+      },
+    });
+    const chunk = (Array.isArray(built) ? built[0] : built).output.find((c) => c.type === "chunk");
+    // Vite swaps a Node built-in for an empty "__vite-browser-external" module (with a warning)
+    const viteNode = chunk.moduleIds.filter(
+      (m) => /browser-external|^node:/.test(m) || NODE_ONLY.test(m),
+    );
+    if (viteNode.length > 0) {
+      throw new Error(`the Vite bundle pulled in Node-only code: ${viteNode.join(", ")}`);
+    }
+    const viteRun = run(
+      "the Vite bundle",
+      process.execPath,
+      [join(project, "out-vite", chunk.fileName)],
+      {
+        cwd: project,
+        env: consumerEnv(),
+      },
+    );
+    lap("vite");
+
     const sizes = packed.map((p) => `${p.name} ${(p.size / 1024).toFixed(0)} KiB`).join(", ");
     console.log(`tarballs: ${sizes}`);
     console.log(node.trim());
@@ -227,6 +258,7 @@ async function packCheck(keep) {
     console.log(
       `${browser.trim()}; ${inputs.length} modules, ${(bytes / 1024).toFixed(0)} KiB, no Node built-in`,
     );
+    console.log(`${viteRun.trim()} (Vite); ${chunk.moduleIds.length} modules after tree-shaking`);
     console.log(`pack:check passed (${times.join(", ")})`);
   } finally {
     if (keep) console.log(`kept ${project}`);
