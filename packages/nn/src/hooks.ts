@@ -20,11 +20,13 @@ import {
  * one value for a one-argument `forward`.
  */
 export type ForwardPreHook<M, In extends unknown[]> = {
+  /** Called with the module and the arguments `forward` is about to get. */
   hook(module: M, inputs: In): In | In[number] | void;
 }["hook"];
 
 /** Runs after `forward` with its arguments and result; may return a replacement result. */
 export type ForwardHook<M, In extends unknown[], Out> = {
+  /** Called with the module, the arguments `forward` got and what it returned. */
   hook(module: M, inputs: In, output: Out): Out | void;
 }["hook"];
 
@@ -35,6 +37,7 @@ export type ForwardHook<M, In extends unknown[], Out> = {
  * of the same length.
  */
 export type FullBackwardHook<M> = {
+  /** Called with the module and the gradients of its inputs and of its outputs. */
   hook(
     module: M,
     gradInput: readonly (Tensor | null)[],
