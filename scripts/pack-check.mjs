@@ -7,7 +7,8 @@
 //   3. type-checks consumer.ts, strict and with skipLibCheck off, under moduleResolution "bundler"
 //      (DOM, no Node types) and "node16" (an ESM consumer with Node's types);
 //   4. bundles browser.mjs (core, nn, optim, datasets) with esbuild for the browser platform with
-//      nothing external — a Node built-in anywhere in the graph fails the build — and runs it;
+//      nothing external — a Node built-in anywhere in the graph fails the build — and runs it,
+//      and minimal.mjs (two functions of core: tree-shaking must keep what they need) too;
 //   5. builds the same entry with Vite, no configuration, and checks and runs that too.
 // The fixtures are in scripts/pack-check/. `--keep` leaves the project folder for a look.
 import { spawnSync } from "node:child_process";
@@ -191,17 +192,17 @@ async function packCheck(keep) {
     lap("tsc ×2");
 
     const esbuild = require("esbuild");
-    const outfile = join(project, "out", "browser.js");
+    const outdir = join(project, "out");
     let result;
     try {
       result = await esbuild.build({
         absWorkingDir: project,
-        entryPoints: ["browser.mjs"],
+        entryPoints: ["browser.mjs", "minimal.mjs"],
         bundle: true,
         platform: "browser",
         format: "esm",
         target: "es2022",
-        outfile,
+        outdir,
         metafile: true,
         logLevel: "silent",
       });
@@ -214,8 +215,12 @@ async function packCheck(keep) {
     if (nodeOnly.length > 0) {
       throw new Error(`the browser bundle pulled in Node-only code: ${nodeOnly.join(", ")}`);
     }
-    const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs)[0]].bytes;
-    const browser = run("the browser bundle", process.execPath, [outfile], {
+    const { bytes, inputs: browserInputs } = result.metafile.outputs["out/browser.js"];
+    const browser = run("the browser bundle", process.execPath, [join(outdir, "browser.js")], {
+      cwd: project,
+      env: consumerEnv(),
+    });
+    const minimal = run("the minimal bundle", process.execPath, [join(outdir, "minimal.js")], {
       cwd: project,
       env: consumerEnv(),
     });
@@ -256,8 +261,9 @@ async function packCheck(keep) {
     console.log(node.trim());
     console.log("consumer.ts: strict, skipLibCheck off, type-checks under bundler and node16");
     console.log(
-      `${browser.trim()}; ${inputs.length} modules, ${(bytes / 1024).toFixed(0)} KiB, no Node built-in`,
+      `${browser.trim()}; ${Object.keys(browserInputs).length} modules, ${(bytes / 1024).toFixed(0)} KiB, no Node built-in`,
     );
+    console.log(`${minimal.trim()} (esbuild, tree-shaken)`);
     console.log(`${viteRun.trim()} (Vite); ${chunk.moduleIds.length} modules after tree-shaking`);
     console.log(`pack:check passed (${times.join(", ")})`);
   } finally {

@@ -4,8 +4,8 @@
  * `npm run build` emits for those sources; the metadata a user's tools read is there. The built
  * tarballs themselves are checked by `npm run pack:check`.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { describe, expect, test } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -17,6 +17,17 @@ type Target = string | { [condition: string]: Target };
 /** The dist/ file tsc emits for a source file (`.ts` → `.js`, or `.d.ts` for `types`). */
 function emitted(source: string, types: boolean): string {
   return source.replace(/^\.\/src\//, "./dist/").replace(/\.ts$/, types ? ".d.ts" : ".js");
+}
+
+/** Every .ts file under `dir`, recursively. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? sourceFiles(join(dir, e.name))
+      : e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")
+        ? [join(dir, e.name)]
+        : [],
+  );
 }
 
 function sources(target: Target): string[] {
@@ -61,6 +72,15 @@ describe.each(PACKAGES)("@tsgrad/%s", (name) => {
         expect(existsSync(join(dir, file)), file).toBe(true);
         expect(effects, file).toContain(emitted(file, false));
       }
+    }
+    // a module that calls something at its top level (a registration) has an import-time effect
+    // a bundler must keep even when none of its exports is used
+    const effectful = sourceFiles(join(dir, "src")).filter((file) =>
+      /^[A-Za-z_$][\w$.]*\(/m.test(readFileSync(file, "utf8")),
+    );
+    for (const file of effectful) {
+      const entry = `./${relative(dir, file).split(sep).join("/")}`;
+      expect(effects === false ? [] : effects, `${entry} runs code at import`).toContain(entry);
     }
     for (const dep of Object.keys(pkg.dependencies ?? {})) {
       const version = JSON.parse(
