@@ -5,7 +5,7 @@
  * tables and the exact command into bench/RESULTS.md.
  *
  *   npm run bench -- [--rounds 3] [--steps 10] [--batch 100] [--only name,...] [--tfjs-cpu]
- *                    [--simd relaxed|plain] [--timeout 900] [--no-write]
+ *                    [--simd relaxed|plain] [--single-threaded-gc] [--timeout 900] [--no-write]
  */
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -21,6 +21,8 @@ const USAGE = `usage: npm run bench -- [options]
   --tfjs-cpu        include TensorFlow.js cpu (pure JS, ≈ 2.5 samples/s: 1 timed step)
   --simd V          tsgrad's wasm build: relaxed (default; fused multiply-add, what browsers and
                     Node ≥ 22 load; Node 20 children get --experimental-wasm-relaxed-simd) or plain
+  --single-threaded-gc  start Node children with V8's --single-threaded-gc (no background GC
+                    threads competing with the worker pool: faster on 2 cores, more memory)
   --timeout S       limit per child process in seconds (default 900)
   --no-write        print the tables only; leave bench/RESULTS.md alone
 configurations: ${ALL_CONFIGS.map((c) => c.name).join(", ")}`;
@@ -41,6 +43,7 @@ function parseFlags() {
         only: { type: "string" },
         "tfjs-cpu": { type: "boolean", default: false },
         simd: { type: "string", default: "relaxed" },
+        "single-threaded-gc": { type: "boolean", default: false },
         timeout: { type: "string", default: "900" },
         "no-write": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -106,8 +109,13 @@ if (flags.simd !== "relaxed" && flags.simd !== "plain") {
 // Node 20's V8 has relaxed SIMD behind a flag (on by default from Node 22); every Node child gets
 // the same flags, peers included
 const nodeMajor = Number(process.versions.node.split(".")[0]);
-const nodeFlags =
-  flags.simd === "relaxed" && nodeMajor < 22 ? ["--experimental-wasm-relaxed-simd"] : [];
+// V8's background GC threads free the step's result buffers on the cores the worker pool
+// computes on; --single-threaded-gc keeps them on the main thread (2 threads: 1.26× faster steps
+// here, but about twice the peak RSS in training), so it is an option, off like `npm run train`
+const nodeFlags = [
+  ...(flags.simd === "relaxed" && nodeMajor < 22 ? ["--experimental-wasm-relaxed-simd"] : []),
+  ...(flags["single-threaded-gc"] ? ["--single-threaded-gc"] : []),
+];
 const env = { TSGRAD_SIMD: flags.simd };
 
 const loadAtStart = loadavg()[0]!;
