@@ -207,6 +207,12 @@ export {
   type LpPool2dOptions,
 } from "./ops/pool.js";
 export type { IntPair } from "./pool-shape.js";
+export {
+  distanceWeightedAvgPool2d,
+  distanceWeights,
+  type DistanceWeightedAvgPool2dOptions,
+  type SigmaPair,
+} from "./ops/distance-pool.js";
 export { batchNorm, type BatchNormOptions } from "./ops/norm.js";
 export { fusedAdam_, type FusedAdamOptions } from "./ops/optim.js";
 export {

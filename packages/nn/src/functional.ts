@@ -34,6 +34,9 @@ export {
   tanh,
 } from "@tsgrad/core";
 
+// the article's weighted-average pooling, which PyTorch does not have
+export { distanceWeightedAvgPool2d } from "@tsgrad/core";
+
 /**
  * Affine map `x·Wᵀ + b` (PyTorch's `F.linear`).
  * Shape: x [*, in], weight [out, in], bias [out] → [*, out].
