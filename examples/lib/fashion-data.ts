@@ -31,14 +31,10 @@ function firstN(ds: DatasetLike<Sample>, n: number | null, flag: string): Datase
 }
 
 /**
- * Loads Fashion-MNIST from `root` (or the usual places when `undefined`). `RunError` in one line
- * when the files are nowhere; `UsageError` when a limit exceeds a split's size.
+ * The folder holding Fashion-MNIST's four files: `root`, or the usual places when `undefined`.
+ * `RunError` in one line, naming every place looked in, when they are nowhere.
  */
-export function loadFashionMNIST(
-  root: string | undefined,
-  limit: number | null,
-  testLimit: number | null,
-): FashionData {
+export function locateFashionMNIST(root: string | undefined): string {
   const { dirName, aptPackage } = FashionMNIST.resources;
   const bases = Object.keys(FashionMNIST.resources.checksums).map((f) => f.replace(/\.gz$/, ""));
   const dirs = dataSearchDirs(dirName, root);
@@ -50,7 +46,25 @@ export function loadFashionMNIST(
         `"sudo apt-get install ${aptPackage}", or point --data at a folder holding its four files`,
     );
   }
-  const train = new FashionMNIST({ root: found.found.dir, train: true });
-  const test = new FashionMNIST({ root: found.found.dir, train: false });
+  return found.found.dir;
+}
+
+/**
+ * Loads Fashion-MNIST from `root` (or the usual places when `undefined`). `RunError` in one line
+ * when the files are nowhere; `UsageError` when a limit exceeds a split's size.
+ */
+export function loadFashionMNIST(
+  root: string | undefined,
+  limit: number | null,
+  testLimit: number | null,
+): FashionData {
+  const dir = locateFashionMNIST(root);
+  const train = new FashionMNIST({ root: dir, train: true });
+  const test = new FashionMNIST({ root: dir, train: false });
   return { train: firstN(train, limit, "limit"), test: firstN(test, testLimit, "test-limit") };
+}
+
+/** The 10,000 test images alone (for the examples that only look at a few of them). */
+export function loadFashionTest(root: string | undefined): FashionMNIST {
+  return new FashionMNIST({ root: locateFashionMNIST(root), train: false });
 }

@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { zeros } from "@tsgrad/core";
 import { serializeSafetensors } from "@tsgrad/nn";
 import { afterAll, describe, expect, test } from "vitest";
 import { checkpointBytes } from "../lib/checkpoint.js";
@@ -26,6 +27,9 @@ function folder(name: string, files: Record<string, string | Uint8Array>): strin
   return dir;
 }
 const empty = folder("empty", {});
+const misfit = folder("misfit", {
+  "model.safetensors": serializeSafetensors({ "conv1.weight": zeros([3, 3]) }, null),
+});
 const garbage = folder("garbage", { "checkpoint.safetensors": "not a checkpoint at all" });
 const plain = folder("plain", { "checkpoint.safetensors": serializeSafetensors({}, null) });
 const old = folder("old", {
@@ -210,6 +214,55 @@ const CASES: Case[] = [
     2,
     /^error: --steps: expected an integer ≥ 1, got -3$/,
   ],
+  [
+    "pooling --index past the test set",
+    "pooling",
+    ["--data", data, "--index", "30"],
+    2,
+    /^error: --index: expected an integer from 0 to 29, got 30$/,
+  ],
+  [
+    "pooling without the data",
+    "pooling",
+    ["--data", join(base, "no-data")],
+    1,
+    /^error: Fashion-MNIST not found under --data .*apt-get install dataset-fashion-mnist/,
+  ],
+  [
+    "conv-explained --shift past the border",
+    "conv-explained",
+    ["--shift", "5"],
+    2,
+    /^error: --shift: expected an integer from 1 to 4, got 5$/,
+  ],
+  [
+    "feature-maps --images 11",
+    "feature-maps",
+    ["--images", "11"],
+    2,
+    /^error: --images: expected an integer from 1 to 10, got 11$/,
+  ],
+  [
+    "feature-maps --run without a model",
+    "feature-maps",
+    ["--data", data, "--run", empty],
+    1,
+    /^error: .*model\.safetensors not found: --run takes the --out folder of examples\/fashion-mnist-convnet\.ts/,
+  ],
+  [
+    "feature-maps --run with a model that does not fit",
+    "feature-maps",
+    ["--data", data, "--run", misfit],
+    1,
+    /^error: .*model\.safetensors does not fit ConvNet1: /,
+  ],
+  [
+    "feature-maps --run next to a training flag",
+    "feature-maps",
+    ["--run", empty, "--limit", "10"],
+    2,
+    /^error: --limit sets up training here, which --run skips; give one$/,
+  ],
 ];
 
 describe.concurrent("each CLI mistake is one 'error:' line and an exit status", () => {
@@ -222,7 +275,8 @@ describe.concurrent("each CLI mistake is one 'error:' line and an exit status", 
     });
   }
 
-  for (const example of [T, "activations", "autograd-basics", "custom-layer"]) {
+  const others = ["activations", "autograd-basics", "custom-layer"];
+  for (const example of [T, ...others, "pooling", "conv-explained", "feature-maps"]) {
     test(`${example} --help prints the flags and exits 0`, async () => {
       const run = await spawnExample(example, ["--help"]);
       expect(run.stderr).toBe("");

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 
@@ -32,5 +32,25 @@ describe("README code blocks run as written", () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+});
+
+describe("README pictures", () => {
+  const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+
+  test("each picture-writing example shows one picture, a small committed PNG", () => {
+    for (const example of ["pooling", "conv-explained", "feature-maps"]) {
+      expect(readme).toContain(`npx tsx examples/${example}.ts`);
+    }
+    expect(pictures).toEqual([
+      "docs/images/pooling.png",
+      "docs/images/conv-explained.png",
+      "docs/images/feature-maps-conv1.png",
+    ]);
+    for (const p of pictures) {
+      const bytes = readFileSync(join(root, p));
+      expect(bytes.subarray(1, 4).toString()).toBe("PNG");
+      expect(statSync(join(root, p)).size).toBeLessThan(100_000);
+    }
   });
 });

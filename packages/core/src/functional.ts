@@ -30,6 +30,10 @@ export {
   type AvgPool2dOptions,
   type LpPool2dOptions,
 } from "./ops/pool.js";
+export {
+  distanceWeightedAvgPool2d,
+  type DistanceWeightedAvgPool2dOptions,
+} from "./ops/distance-pool.js";
 export { batchNorm, type BatchNormOptions } from "./ops/norm.js";
 export { dropout, type DropoutOptions } from "./ops/dropout.js";
 export { pad } from "./ops/indexing.js";

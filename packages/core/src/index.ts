@@ -154,6 +154,7 @@ export { to, clone, detach } from "./ops/cast.js";
 // in functional.ts, which @tsgrad/nn's `F` re-exports whole
 export * from "./functional.js";
 export type { IntPair } from "./pool-shape.js";
+export { distanceWeights, type SigmaPair } from "./ops/distance-pool.js";
 export { fusedAdam_, type FusedAdamOptions } from "./ops/optim.js";
 export {
   gradcheck,

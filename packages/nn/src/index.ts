@@ -43,6 +43,10 @@ export { MaxPool2d, type MaxPool2dLayerOptions } from "./layers/max-pool2d.js";
 export { AvgPool2d, type AvgPool2dLayerOptions } from "./layers/avg-pool2d.js";
 export { LPPool2d } from "./layers/lp-pool2d.js";
 export { AdaptiveAvgPool2d, type AdaptiveSize2 } from "./layers/adaptive-avg-pool2d.js";
+export {
+  DistanceWeightedAvgPool2d,
+  type DistanceWeightedAvgPool2dLayerOptions,
+} from "./layers/distance-weighted-avg-pool2d.js";
 export { Flatten } from "./layers/flatten.js";
 export { Dropout } from "./layers/dropout.js";
 export { Identity } from "./layers/identity.js";

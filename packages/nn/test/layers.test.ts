@@ -20,6 +20,7 @@ import {
   Conv2d,
   ConvTranspose2d,
   CrossEntropyLoss,
+  DistanceWeightedAvgPool2d,
   Dropout,
   F,
   Flatten,
@@ -260,6 +261,11 @@ describe("stateless layers delegate to F", () => {
     ["AvgPool2d", new AvgPool2d(2), (t) => F.avgPool2d(t, 2)],
     ["LPPool2d", new LPPool2d(2, 2), (t) => F.lpPool2d(t, 2, 2)],
     [
+      "DistanceWeightedAvgPool2d",
+      new DistanceWeightedAvgPool2d(3, { stride: 2, padding: 1, sigma: [0.7, 1.2] }),
+      (t) => F.distanceWeightedAvgPool2d(t, 3, { stride: 2, padding: 1, sigma: [0.7, 1.2] }),
+    ],
+    [
       "AdaptiveAvgPool2d",
       new AdaptiveAvgPool2d([4, null]),
       (t) => F.adaptiveAvgPool2d(t, [4, null]),
@@ -274,6 +280,18 @@ describe("stateless layers delegate to F", () => {
   test("MaxPool2d(2) halves the spatial size; the stride defaults to the kernel", () => {
     expect(new MaxPool2d(2).forward(x).shape).toEqual([2, 3, 3, 3]);
     expect(new AvgPool2d(2).stride).toBe(2);
+  });
+
+  test("DistanceWeightedAvgPool2d: stride defaults to the kernel, σ is checked at construction", () => {
+    const pool = new DistanceWeightedAvgPool2d(2);
+    expect([pool.stride, pool.sigma, pool.parameters().length]).toEqual([2, null, 0]);
+    expect(pool.forward(x).shape).toEqual([2, 3, 3, 3]);
+    expect(pool.toString()).toBe(
+      "DistanceWeightedAvgPool2d(kernel_size=2, stride=2, padding=0, sigma=None)",
+    );
+    expect(() => new DistanceWeightedAvgPool2d(3, { sigma: -1 })).toThrow(
+      "distanceWeightedAvgPool2d: sigma must be a finite number > 0 or 2 of them, got -1",
+    );
   });
 
   test("Dropout: identity in eval mode, seeded and rescaled in training", () => {

@@ -141,3 +141,47 @@ export function adaptiveAvgPoolRef(x: RefTensor, OH: number, OW: number): RefTen
   }
   return rt(outShapeOf(x.shape, OH, OW), out);
 }
+
+/**
+ * Distance-weighted average pooling written out from its definition: each tap of a window
+ * weighted by exp(−(Δh²/(2σh²) + Δw²/(2σw²))), Δ its offset from the window's centre
+ * ((k − 1)/2), the weights divided by their sum over the whole window; taps in the zero padding
+ * add nothing to the numerator but keep their weight in the sum.
+ */
+export function distanceWeightedAvgPoolRef(
+  x: RefTensor,
+  g: Omit<RefPool, "dilation" | "ceilMode">,
+  sigma: [number, number],
+): RefTensor {
+  const [N, C, H, W] = nchw(x.shape);
+  const [kh, kw] = g.kernel;
+  const [ph, pw] = g.padding;
+  const OH = refPoolLen(H, kh, g.stride[0], ph, 1, false);
+  const OW = refPoolLen(W, kw, g.stride[1], pw, 1, false);
+  const weight = (i: number, j: number): number =>
+    Math.exp(
+      -((i - (kh - 1) / 2) ** 2) / (2 * sigma[0] ** 2) -
+        (j - (kw - 1) / 2) ** 2 / (2 * sigma[1] ** 2),
+    );
+  const out: number[] = [];
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          let [acc, total] = [0, 0];
+          for (let i = 0; i < kh; i++) {
+            const h = oh * g.stride[0] - ph + i;
+            for (let j = 0; j < kw; j++) {
+              const w = ow * g.stride[1] - pw + j;
+              total += weight(i, j);
+              if (h < 0 || h >= H || w < 0 || w >= W) continue;
+              acc += weight(i, j) * x.data[((n * C + c) * H + h) * W + w]!;
+            }
+          }
+          out.push(acc / total);
+        }
+      }
+    }
+  }
+  return rt(outShapeOf(x.shape, OH, OW), out);
+}

@@ -1,8 +1,9 @@
 /**
  * The pooling family: maxPool2d (kernel × stride × padding × dilation × ceilMode × batch,
  * returnIndices), avgPool2d (× countIncludePad × divisorOverride), lpPool2d (normType 1, 1.5, 2,
- * 3) and adaptiveAvgPool2d, against the naive loops of pool-reference.ts. Max-pool windows hold
- * distinct values (no ties); Lp windows stay away from a zero sum.
+ * 3), adaptiveAvgPool2d and distanceWeightedAvgPool2d (× sigma), against the naive loops of
+ * pool-reference.ts. Max-pool windows hold distinct values (no ties); Lp windows stay away from a
+ * zero sum.
  */
 import fc from "fast-check";
 import * as T from "../../src/index.js";
@@ -11,6 +12,7 @@ import { caseOf, defineSpec, distinctArg, floatArg, values } from "../spec-kit.j
 import {
   adaptiveAvgPoolRef,
   avgPoolRef,
+  distanceWeightedAvgPoolRef,
   lpPoolRef,
   maxPoolRef,
   refPoolLen,
@@ -133,6 +135,21 @@ const adaptiveCases = fc
 
 const stride = (g: Geo): IntOrPair | null => g.stride;
 
+/** σ as a user writes it: the default (null), one value, or one per axis. */
+const sigmas = fc.constantFrom<number | Pair | null>(null, 0.5, 1, 2.5, [0.7, 1.6]);
+/** The default σ for k taps, written out (OpenCV's rule). */
+const defaultSigmaRef = (k: number): number => 0.3 * ((k - 1) / 2 - 1) + 0.8;
+
+/** Distance-weighted cases: average-pool geometries without ceil mode, and a σ. */
+const distanceCases = fc
+  .tuple(
+    geos(1).map((g) => ({ ...g, ceilMode: false })),
+    sigmas,
+  )
+  .chain(([g, sigma]) =>
+    caseOf([floatArg(g.shape, { layouts: true })], fc.constant({ ...g, sigma })),
+  );
+
 /** Pooling specs. */
 export const POOL_SPECS: readonly OpSpec[] = [
   defineSpec({
@@ -178,6 +195,24 @@ export const POOL_SPECS: readonly OpSpec[] = [
     cases: lpCases,
     fn: ([x], g) => T.lpPool2d(x!, g.p, g.kernel, { stride: stride(g), ceilMode: g.ceilMode }),
     ref: ([x], g) => lpPoolRef(x!, g.p, refGeo(g)),
+  }),
+  defineSpec({
+    name: "distanceWeightedAvgPool2d (kernel × stride × padding × sigma × batch)",
+    cases: distanceCases,
+    fn: ([x], g) =>
+      T.distanceWeightedAvgPool2d(x!, g.kernel, {
+        stride: stride(g),
+        padding: g.padding,
+        sigma: g.sigma,
+      }),
+    ref: ([x], g) => {
+      const r = refGeo(g);
+      const s: Pair =
+        g.sigma === null
+          ? [defaultSigmaRef(r.kernel[0]), defaultSigmaRef(r.kernel[1])]
+          : pairOf(g.sigma);
+      return distanceWeightedAvgPoolRef(x!, r, s);
+    },
   }),
   defineSpec({
     name: "adaptiveAvgPool2d (output smaller, equal or larger; null keeps a size)",
