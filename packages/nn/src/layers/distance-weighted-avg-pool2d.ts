@@ -24,11 +24,13 @@ export interface DistanceWeightedAvgPool2dLayerOptions {
 export class DistanceWeightedAvgPool2d extends Module {
   /** Stride (`kernelSize` unless given). */
   readonly stride: Size2;
+  /** Zero padding on each side (zeros count in the window's weighted average). */
   readonly padding: Size2;
   /** σ as given (`null`: the default for the kernel size). */
   readonly sigma: SigmaPair | null;
 
   constructor(
+    /** Window size, one value or `[kh, kw]`. */
     readonly kernelSize: Size2,
     options: DistanceWeightedAvgPool2dLayerOptions = {},
   ) {
