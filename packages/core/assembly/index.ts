@@ -11,6 +11,7 @@ export * from "./norm";
 export * from "./optim";
 export { gemmScratchBytes, matmulF32 } from "./gemm";
 export * from "./conv";
+export * from "./conv-pixels";
 
 /** First byte past the module's static data: where the JavaScript arena may start. */
 export function heapBase(): usize {

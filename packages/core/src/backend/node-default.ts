@@ -14,7 +14,6 @@ import {
   type BackendName,
   type SetBackendOptions,
 } from "./registry.js";
-import type { SimdVariant } from "./wasm/module.js";
 import { createNodePool } from "./wasm/pool-node.js";
 import { registerResultAllocator } from "./wasm/runtime.js";
 
@@ -45,7 +44,7 @@ if (simd !== undefined && simd !== "" && simd !== "plain" && simd !== "relaxed")
 const name: BackendName = (asked as BackendName | undefined) || "wasm";
 const options: SetBackendOptions = {
   ...(threads === undefined ? {} : { threads }),
-  ...(simd === "plain" || simd === "relaxed" ? { simd: simd as SimdVariant } : {}),
+  ...(simd === "plain" || simd === "relaxed" ? { simd } : {}),
 };
 // a pinned SIMD build is a request for wasm by name: no silent fallback
 if (name === "wasm" && !asked && !options.simd) {

@@ -3,10 +3,10 @@ import { gemmScratchBytes, MADDS_PER_WORK } from "./matmul.js";
 import { CHEAP, putInts } from "./operands.js";
 import type { WasmRuntime } from "./runtime.js";
 
-// Convolution as im2col + GEMM inside wasm (assembly/conv.ts has the matrices). Nothing of the
-// size of the batch's im2col matrix is ever built: each unit of work (a sample's group, or a
-// chunk of one) fills a slice of at most COLS_BYTES in its thread's scratch, in L2, and hands it
-// to the GEMM. The chunking below may depend on the thread count (it only decides who computes
+// Convolution through the GEMM inside wasm (assembly/conv.ts has the matrices, conv-pixels.ts the
+// forward). Nothing of the size of the batch's im2col matrix is ever built: each unit of work (a
+// sample's group, or a chunk of one) packs a slice of at most COLS_BYTES (PACKED_BYTES for the
+// forward) in its thread's scratch, in L2, for the GEMM. The chunking below may depend on the thread count (it only decides who computes
 // which elements); the order of every sum is fixed by the shapes alone.
 
 /** Bytes of im2col slice per unit of work: about half an L2 cache here. */
@@ -29,7 +29,7 @@ const PACKED_BYTES = 1 << 18;
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
-/** The scalar fields of `Geometry` in assembly/conv.ts past the shapes and conv parameters. */
+/** The scalar fields of `Geometry` in assembly/conv-geometry.ts past the shapes and conv parameters. */
 interface GeometryFields {
   chunks: number;
   block: number;
@@ -43,7 +43,7 @@ interface GeometryFields {
   planeRows: number;
 }
 
-/** Sizes of one conv call; mirrors `Geometry` in assembly/conv.ts. */
+/** Sizes of one conv call; mirrors `Geometry` in assembly/conv-geometry.ts. */
 interface Geometry {
   N: number;
   C: number;
@@ -67,7 +67,7 @@ function pitch(cols: number): number {
 }
 
 /**
- * How one conv call is cut (the fields of the same names in assembly/conv.ts): `chunks` and
+ * How one conv call is cut (the fields of the same names in assembly/conv-geometry.ts): `chunks` and
  * `block` as the kernel reads them, the cols pitch `ld` and row count, and the most output pixels
  * one im2col slice covers (0 when the kernel builds none).
  */
@@ -80,7 +80,7 @@ interface Plan {
 }
 
 /**
- * The padded planes im2col reads (assembly/conv.ts, padPlanes): their row pitch, and the floats
+ * The padded planes im2col reads (assembly/conv-geometry.ts, padPlanes): their row pitch, and the floats
  * they take for a slice of `pixels` output pixels (every channel of a group, every input row the
  * slice's taps reach, zeros around).
  */
@@ -107,7 +107,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
   const gemmBytes = gemmScratchBytes(rt);
 
   /**
-   * Writes `Geometry` (assembly/conv.ts) into the arena, allocates `slotBytes` of scratch per
+   * Writes `Geometry` (assembly/conv-geometry.ts) into the arena, allocates `slotBytes` of scratch per
    * thread and runs export `fn` over the operands across the threads.
    */
   function launch(
