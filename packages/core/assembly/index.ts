@@ -12,6 +12,7 @@ export * from "./optim";
 export { gemmScratchBytes, matmulF32 } from "./gemm";
 export * from "./conv";
 export * from "./conv-pixels";
+export * from "./conv-winograd";
 
 /** First byte past the module's static data: where the JavaScript arena may start. */
 export function heapBase(): usize {

@@ -1,11 +1,13 @@
 /**
- * The wasm backend's conv kernels (pixel-panel GEMM with fused im2col, GEMM + col2im) against the float64 JS
- * reference over stride, padding, dilation and groups, and bitwise-equal results on one and two
- * threads for the reference convnet's layers.
+ * The wasm backend's conv kernels (pixel-panel GEMM with fused im2col, GEMM + col2im, Winograd
+ * F(2×2, 5×5) for 5×5 unit-stride convs with enough channels) against the float64 JS reference
+ * over stride, padding, dilation and groups, and bitwise-equal results on one and two threads for
+ * the reference convnet's layers.
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { Backend, Conv2dParams, View } from "../src/backend/backend.js";
+import type { TypedArray } from "../src/dtype.js";
 import { jsBackend } from "../src/backend/js/index.js";
 import type { ComposedBackend } from "../src/backend/compose.js";
 import { configureFastCheck } from "./spec-harness.js";
@@ -223,4 +225,97 @@ describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
       expectSameBits(run(oneThread, a, b) as Float32Array, two, `${c.name}: ${name}`);
     }
   });
+
+  /**
+   * 5×5, unit stride, one group, ≥ 8 input channels: the shapes the Winograd kernel takes, with
+   * `out` output rows and columns (odd and even; rows of tiles with idle lanes).
+   */
+  const winogradCases = (N: [number, number], out: [number, number]) =>
+    fc
+      .record({
+        N: fc.integer({ min: N[0], max: N[1] }),
+        C: fc.integer({ min: 8, max: 12 }),
+        O: fc.integer({ min: 8, max: 19 }),
+        p: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })),
+        out: fc.tuple(
+          fc.integer({ min: out[0], max: out[1] }),
+          fc.integer({ min: out[0], max: out[1] }),
+        ),
+        bias: fc.boolean(),
+      })
+      .map(({ N, C, O, p, out, bias }) => ({
+        name: "winograd",
+        x: [
+          N,
+          C,
+          Math.max(1, out[0] + 4 - 2 * p[0]),
+          Math.max(1, out[1] + 4 - 2 * p[1]),
+        ] as Case["x"],
+        w: [O, 5, 5] as Case["w"],
+        padding: p,
+        bias,
+      }));
+
+  /** Forward (with the case's bias) and input gradient of a Winograd case, on any backend. */
+  function winogradRuns(c: Case & { bias: boolean }) {
+    const s = setup(c, 11);
+    const bias = c.bias ? tensor([c.w[0]], 12) : null;
+    const runs: [string, (be: Backend, abs?: boolean) => TypedArray][] = [
+      [
+        "conv2d",
+        (be, abs) =>
+          be.conv2d(
+            pick(be, s.x, abs),
+            pick(be, s.w, abs),
+            bias && pick(be, bias, abs),
+            s.outSize,
+            s.p,
+          ),
+      ],
+      [
+        "conv2dBackwardInput",
+        (be, abs) => be.conv2dBackwardInput(pick(be, s.dy, abs), pick(be, s.w, abs), s.inSize, s.p),
+      ],
+    ];
+    return runs;
+  }
+
+  /** Winograd's transforms scale rounding errors up (≈ 20× a direct sum's, measured). */
+  const WINOGRAD_RTOL = 1e-4;
+
+  test("Winograd F(2×2, 5×5): forward (with bias) and input gradient match the reference, two threads as one", () => {
+    fc.assert(
+      fc.property(winogradCases([10, 12], [9, 20]), (c) => {
+        for (const [name, run] of winogradRuns(c)) {
+          const before = poolJobs.count;
+          const two = inWasm(twoThreads, name, () => run(twoThreads) as Float32Array);
+          // split across the pool, by the Winograd export (the input gradient: when its
+          // transposed conv has ≥ 8 input channels, the forward's outputs — always, here)
+          expect(poolJobs.count, `${name} split`).toBe(before + 1);
+          expect(poolJobs.last, name).toBe("conv2dWinogradF32");
+          const label = `${JSON.stringify(c)}: ${name}`;
+          expectSameBits(run(oneThread) as Float32Array, two, label);
+          expectClose(two, run(jsBackend), run(jsBackend, true), label, WINOGRAD_RTOL);
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  test("Winograd F(2×2, 5×5): outputs from 1×1 up, any padding to 4, match the reference", () => {
+    fc.assert(
+      fc.property(winogradCases([1, 2], [1, 9]), (c) => {
+        for (const [name, run] of winogradRuns(c)) {
+          const got = inWasm(oneThread, name, () => run(oneThread) as Float32Array);
+          const label = `${JSON.stringify(c)}: ${name}`;
+          expectClose(got, run(jsBackend), run(jsBackend, true), label, WINOGRAD_RTOL);
+        }
+      }),
+    );
+  });
 });
+
+/** A float64 copy (of absolute values with `abs`) for the JS reference, else the view itself. */
+function pick(be: Backend, v: View, abs = false): View {
+  return be === jsBackend ? widen(v, abs) : v;
+}

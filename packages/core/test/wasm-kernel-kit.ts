@@ -18,12 +18,13 @@ export const oneThread = createWasmBackend(compiled, null);
 
 const memory = createMemory();
 const inner = createNodePool(compiled, memory, 2);
-/** Jobs the two-thread pool has run (kernels split across both threads). */
-export const poolJobs = { count: 0 };
+/** Jobs the two-thread pool has run (kernels split across both threads), and the last one's export. */
+export const poolJobs = { count: 0, last: "" };
 const counting: ThreadPool = {
   size: inner.size,
   run(fn, args, total, grain) {
     poolJobs.count++;
+    poolJobs.last = fn;
     inner.run(fn, args, total, grain);
   },
 };
