@@ -6,5 +6,4 @@
  * @packageDocumentation
  * @module @tsgrad/core/web
  */
-export { createWebWorkerPool, registerWebWorkerPool } from "./backend/wasm/pool-web.js";
-export type { ThreadPool, ThreadPoolFactory } from "./backend/wasm/runtime.js";
+export { registerWebWorkerPool } from "./backend/wasm/pool-web.js";

@@ -19,7 +19,8 @@ import {
 import { registerThreadPool } from "../src/backend/registry.js";
 import { createNodePool } from "../src/backend/wasm/pool-node.js";
 import type { ThreadPool } from "../src/backend/wasm/runtime.js";
-import { createWebWorkerPool, registerWebWorkerPool } from "../src/web.js";
+import { createWebWorkerPool } from "../src/backend/wasm/pool-web.js";
+import { registerWebWorkerPool } from "../src/web.js";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 /** The workspace packages from their TypeScript sources (their "@tsgrad/source" export condition). */

@@ -54,7 +54,7 @@ function startWorker(init: PoolWorkerInit): Promise<WebWorker> {
  *
  * Needs a cross-origin isolated context (`SharedArrayBuffer`), and must be created in a Web
  * Worker: the calling thread blocks while a kernel runs, which a page's main thread may not do.
- * Usually registered with {@link registerWebWorkerPool} rather than called directly.
+ * {@link registerWebWorkerPool} registers it (the public entry, `@tsgrad/core/web`).
  *
  * @throws {BackendError} (rejects) outside a Web Worker, without cross-origin isolation, or when
  *   a worker fails to start.
@@ -89,7 +89,7 @@ export async function createWebWorkerPool(
 
 /**
  * Lets the wasm backend use Web Worker threads where they can work: in a Web Worker of a
- * cross-origin isolated page, it registers {@link createWebWorkerPool} with
+ * cross-origin isolated page, it registers a pool of module Web Workers with
  * `defaultThreads` (default `navigator.hardwareConcurrency`) as `setBackend`'s default thread
  * count, and returns that count; anywhere else it registers nothing and returns 1 (the wasm
  * backend then runs on one thread, in an unshared memory). Call it before `setBackend("wasm")`.
