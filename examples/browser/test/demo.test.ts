@@ -3,8 +3,9 @@
  * against `vite preview` of the built site (`npm run test:browser` builds it first): cross-origin
  * isolated, the wasm backend on 2 threads, one pass over the 10,000 training images reaching
  * 80% on the 2,000 test images, bounded memory in the training worker, a model trained by the
- * Node example predicting the same classes in the page as in Node, no console or page error. It
- * saves a screenshot for the README.
+ * Node example predicting the same classes in the page as in Node, one thread (said on the page)
+ * where the server sends no COOP/COEP headers, no console or page error. It saves a screenshot
+ * for the README.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -54,9 +55,13 @@ interface PageGlobals {
   requestAnimationFrame(callback: () => void): number;
 }
 
-/** Calls the page's test hook, `window.tsgradDemo`, with `arg`. */
-function demo<T, A = null>(fn: (hook: DemoHook, arg: A) => Promise<T>, arg?: A): Promise<T> {
-  return page.evaluate(
+/** Calls the test hook of `on` (default: the isolated page), `window.tsgradDemo`, with `arg`. */
+function demo<T, A = null>(
+  fn: (hook: DemoHook, arg: A) => Promise<T>,
+  arg?: A,
+  on: Page = page,
+): Promise<T> {
+  return on.evaluate(
     ({ source, a }) => {
       const call = new Function(`return ${source}`)() as (h: DemoHook, x: unknown) => Promise<T>;
       return call((globalThis as unknown as PageGlobals).tsgradDemo, a);
@@ -197,6 +202,34 @@ describe("the browser demo in Chromium", () => {
     expect(inPage).toEqual(inNode);
     // not a constant answer: the comparison covers several classes
     expect(new Set(inNode).size).toBeGreaterThan(5);
+  });
+
+  test("served without COOP/COEP (a plain static host), the page trains on one thread and says so", async () => {
+    // the same built site, from a preview server without the config (so without the headers)
+    const plain = await preview({
+      configFile: false,
+      root: site,
+      preview: { host: "127.0.0.1", port: 0, open: false },
+      logLevel: "warn",
+    });
+    const other = await browser.newPage();
+    other.on("console", (m) => {
+      if (m.type() === "error") problems.push(`console error (not isolated): ${m.text()}`);
+    });
+    other.on("pageerror", (e) => problems.push(`page error (not isolated): ${e.message}`));
+    try {
+      await other.goto(plain.resolvedUrls!.local[0]!);
+      const info = await demo((hook) => hook.info(), null, other);
+      expect(info).toMatchObject({ backend: "wasm", threads: 1, crossOriginIsolated: false });
+      const run = await demo((hook, steps) => hook.run(steps), 10, other);
+      expect([run.reason, run.steps]).toEqual(["budget", 10]);
+      const note = other.locator("#isolation");
+      expect(await note.isVisible()).toBe(true);
+      expect(await note.textContent()).toContain("training runs on one thread");
+    } finally {
+      await other.close();
+      await plain.close();
+    }
   });
 
   test("no console error and no page error", () => {
