@@ -5,12 +5,12 @@
  * offers the same controls to the browser test.
  */
 import "./style.css";
+import { FASHION_MNIST_CLASSES as CLASS_NAMES } from "@tsgrad/datasets";
 import { Curves } from "./chart.js";
 import { WorkerClient } from "./client.js";
 import { drawPlanes, planeCanvas } from "./draw.js";
 import { PACKED_NAME } from "./packed-data.js";
 import {
-  CLASS_NAMES,
   type ActivationMaps,
   type BackendInfo,
   type DemoHook,

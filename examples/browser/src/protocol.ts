@@ -4,20 +4,6 @@
  * here: the Node test imports this file too.
  */
 
-/** Fashion-MNIST's class names by label (torchvision's; the browser test checks they agree). */
-export const CLASS_NAMES = [
-  "T-shirt/top",
-  "Trouser",
-  "Pullover",
-  "Dress",
-  "Coat",
-  "Sandal",
-  "Shirt",
-  "Sneaker",
-  "Bag",
-  "Ankle boot",
-] as const;
-
 /** A training plan: Adam with a cosine from `lr` to 0 over `epochs` passes, as `npm run train`. */
 export interface TrainConfig {
   epochs: number;
