@@ -7,6 +7,7 @@
 import {
   Generator,
   IndexError,
+  ValueError,
   fromTypedArray,
   manualSeed,
   memoryStats,
@@ -56,7 +57,7 @@ class PackedImages extends Dataset<Sample> {
     const out = new Float32Array(indices.length * PIXELS);
     indices.forEach((index, b) => {
       if (!Number.isInteger(index) || index < 0 || index >= this.length) {
-        throw new IndexError(`test image ${index} does not exist (0 to ${this.length - 1})`);
+        throw new IndexError(`image ${index} does not exist (0 to ${this.length - 1})`);
       }
       for (let j = 0; j < PIXELS; j++) out[b * PIXELS + j] = UNIT[images[index * PIXELS + j]!]!;
     });
@@ -75,10 +76,25 @@ function planesOf(t: Tensor): Planes {
   return { count: values.length / (rows * cols), rows, cols, values };
 }
 
-/** Evaluation batches: as large as training's would do; 100 keeps the wasm arena small. */
+/** Throws a `ValueError` naming the first setting of `config` that cannot run. */
+function checkConfig(config: TrainConfig): void {
+  for (const key of ["epochs", "batchSize", "evalEvery"] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) {
+      throw new ValueError(`${key} must be a positive integer, got ${config[key]}`);
+    }
+  }
+  if (!Number.isInteger(config.seed) || config.seed < 0) {
+    throw new ValueError(`seed must be a non-negative integer, got ${config.seed}`);
+  }
+  if (!(config.lr > 0 && Number.isFinite(config.lr))) {
+    throw new ValueError(`lr must be a positive number, got ${config.lr}`);
+  }
+}
+
+/** Evaluation batches of 100, as `npm run train` has them (larger ones only grow the arena). */
 const EVAL_BATCH = 100;
 
-/** One model, its optimizer and schedule, and the data; stepped by `step()`. */
+/** One model, its optimizer and schedule, and the data; stepped by `trainStep()`. */
 export class Session {
   readonly train: PackedImages;
   readonly test: PackedImages;
@@ -118,8 +134,12 @@ export class Session {
     return this.planStep >= this.planSteps;
   }
 
-  /** A fresh model, optimizer and plan, seeded as `npm run train` seeds them. */
+  /**
+   * A fresh model, optimizer and plan, seeded as `npm run train` seeds them. `ValueError` for a
+   * plan that cannot run.
+   */
   reset(config: TrainConfig): void {
+    checkConfig(config);
     this.config = config;
     this.loader = new DataLoader(this.train, {
       batchSize: config.batchSize,

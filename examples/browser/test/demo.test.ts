@@ -119,6 +119,21 @@ describe("the browser demo in Chromium", () => {
     expect([info.trainImages, info.testImages]).toEqual([10_000, 2_000]);
   });
 
+  test("a plan that cannot run is refused with a message naming the setting", async () => {
+    const refused = (config: object) =>
+      demo(
+        (hook, c) =>
+          hook.reset(c).then(
+            () => "accepted",
+            (e: Error) => e.message,
+          ),
+        config,
+      );
+    expect(await refused({ batchSize: 0 })).toBe("batchSize must be a positive integer, got 0");
+    expect(await refused({ epochs: 1.5 })).toBe("epochs must be a positive integer, got 1.5");
+    expect(await refused({ lr: -1 })).toBe("lr must be a positive number, got -1");
+  });
+
   test("one pass over the 10,000 images (batch 32) scores ≥ 80% on the 2,000 test images", async () => {
     await demo((hook) => hook.reset({ epochs: 1, batchSize: 32, lr: 0.001, seed: 0 }));
     const run: RunResult = await demo((hook) => hook.run());
