@@ -18,6 +18,8 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ["**/*.mjs"], languageOptions: { globals: globals.node } },
+  // the browser pool's worker entry runs in a Web Worker
+  { files: ["**/pool-worker-web.mjs"], languageOptions: { globals: globals.worker } },
   {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",

@@ -1,9 +1,9 @@
 // `npm run build`: every package to its dist/ — ESM .js, .d.ts, declaration and source maps — with
 // tsc -b (tsconfig.build.json, options in tsconfig.lib.json). The sources already import with .js
 // extensions, so tsc's output is what Node and bundlers load as is, in the same layout as src/ (the
-// worker entry, a plain .mjs file, is copied beside the pool that starts it). Always a clean build:
-// dist/ holds nothing from files that no longer exist. Fails first when the generated wasm module
-// is missing or older than the kernel sources.
+// pool's worker entries and their loop, plain .mjs files, are copied beside the pools that start
+// them). Always a clean build: dist/ holds nothing from files that no longer exist. Fails first
+// when the generated wasm module is missing or older than the kernel sources.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -39,8 +39,10 @@ export function build() {
     stdio: "inherit",
   });
   if (run.status !== 0) throw new Error(`build: tsc -b failed (exit ${run.status})`);
-  const wasm = join("backend", "wasm", "pool-worker.mjs");
-  copyFileSync(join(core, "src", wasm), join(core, "dist", wasm));
+  for (const entry of ["pool-loop.mjs", "pool-worker.mjs", "pool-worker-web.mjs"]) {
+    const file = join("backend", "wasm", entry);
+    copyFileSync(join(core, "src", file), join(core, "dist", file));
+  }
   for (const name of PACKAGES) rmSync(join(root, "packages", name, "dist", ".tsbuildinfo"));
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(`built ${PACKAGES.map((n) => `@tsgrad/${n}`).join(", ")} to dist/ in ${s} s`);

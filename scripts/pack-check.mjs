@@ -155,21 +155,12 @@ async function packCheck(keep) {
         }
       }
     }
-    if (
-      !existsSync(
-        join(
-          project,
-          "node_modules",
-          "@tsgrad",
-          "core",
-          "dist",
-          "backend",
-          "wasm",
-          "pool-worker.mjs",
-        ),
-      )
-    ) {
-      throw new Error("@tsgrad/core: the worker entry is not beside pool-node.js in dist/");
+    // the pools' worker entries and their loop, plain .mjs files beside the pools that start them
+    const wasmDir = join(project, "node_modules", "@tsgrad", "core", "dist", "backend", "wasm");
+    for (const entry of ["pool-loop.mjs", "pool-worker.mjs", "pool-worker-web.mjs"]) {
+      if (!existsSync(join(wasmDir, entry))) {
+        throw new Error(`@tsgrad/core: ${entry} is not beside the thread pools in dist/`);
+      }
     }
     lap("install");
 

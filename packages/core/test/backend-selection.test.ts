@@ -3,6 +3,7 @@
  * child process, since they act at import), errors for what cannot load, and the kernel profile.
  */
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import {
@@ -15,6 +16,11 @@ import {
   tensor,
   type Backend,
 } from "../src/index.js";
+import { registerThreadPool } from "../src/backend/registry.js";
+import { createNodePool } from "../src/backend/wasm/pool-node.js";
+import type { ThreadPool } from "../src/backend/wasm/runtime.js";
+import { createWebWorkerPool } from "../src/backend/wasm/pool-web.js";
+import { registerWebWorkerPool } from "../src/web.js";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 /** The workspace packages from their TypeScript sources (their "@tsgrad/source" export condition). */
@@ -69,6 +75,36 @@ describe("setBackend / getBackend", () => {
       /threads must be a positive integer, got 0/,
     );
     expect(() => setBackend("wasm", { threads: 1.5 })).toThrow(BackendError);
+  });
+
+  test("a pool that starts asynchronously: the switch happens when it is up", async () => {
+    await setBackend("js");
+    let started!: (pool: ThreadPool) => void;
+    let made: ThreadPool | null = null;
+    // the browser's kind of factory, over Node's pool: resolves only when the test says so
+    registerThreadPool((compiled, memory, threads) => {
+      made = createNodePool(compiled, memory, threads);
+      return new Promise<ThreadPool>((resolve) => (started = resolve));
+    }, 2);
+    try {
+      const switching = setBackend("wasm");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(getBackend().name).toBe("js");
+      started(made!);
+      const b = await switching;
+      expect([getBackend(), b.name, b.threads]).toEqual([b, "wasm", 2]);
+      expect(tensor([-1, 2, -3]).relu().toArray()).toEqual([0, 2, 0]);
+    } finally {
+      registerThreadPool(createNodePool, availableParallelism());
+    }
+  });
+
+  test("the Web Worker pool is not for Node: registering it is a no-op, creating it an error", async () => {
+    expect(registerWebWorkerPool(4)).toBe(1);
+    await expect(setBackend("wasm", { threads: 2 })).resolves.toMatchObject({ threads: 2 });
+    await expect(createWebWorkerPool(null!, null!, 2)).rejects.toThrow(
+      /a page's main thread may not do: call setBackend from a Web Worker/,
+    );
   });
 
   test("memoryStats reports the wasm arena and 0 on js", async () => {

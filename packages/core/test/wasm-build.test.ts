@@ -1,6 +1,6 @@
 /**
  * The generated wasm module is current, the two SIMD builds load as advertised, and the worker
- * entry (plain JavaScript) agrees with the pool's control-block layout.
+ * loop (plain JavaScript) agrees with the pool's control-block layout.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -39,8 +39,8 @@ describe("wasm build", () => {
     },
   );
 
-  test("the worker entry uses the pool's control-block layout", () => {
-    const worker = readFileSync(join(pkg, "src/backend/wasm/pool-worker.mjs"), "utf8");
+  test("the worker loop uses the pool's control-block layout", () => {
+    const worker = readFileSync(join(pkg, "src/backend/wasm/pool-loop.mjs"), "utf8");
     for (const name of ["SEQ", "PENDING", "FAILED", "FN", "NARGS", "RANGES", "MAX_WORKERS"]) {
       const m = new RegExp(`const ${name} = (\\d+);`).exec(worker);
       expect(m?.[1], name).toBe(String(protocol[name as keyof typeof protocol]));

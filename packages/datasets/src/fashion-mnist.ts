@@ -1,3 +1,4 @@
+import { FASHION_MNIST_CLASSES } from "./class-names.js";
 import { MNIST, type MNISTResources } from "./mnist.js";
 
 /**
@@ -17,18 +18,7 @@ import { MNIST, type MNISTResources } from "./mnist.js";
  */
 export class FashionMNIST extends MNIST {
   /** Class names indexed by label. */
-  static override readonly classes: readonly string[] = [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-  ];
+  static override readonly classes: readonly string[] = FASHION_MNIST_CLASSES;
 
   /** Where the dataset lives and how to fetch and verify it (MD5s and content SHA-256s). */
   static override readonly resources: MNISTResources = {

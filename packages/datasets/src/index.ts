@@ -9,6 +9,7 @@
  * @module @tsgrad/datasets
  */
 export { DataError, IndexError } from "./errors.js";
+export { FASHION_MNIST_CLASSES } from "./class-names.js";
 export { encodeIdx, isGzip, parseIdx, type IdxArray, type IdxOptions } from "./idx.js";
 export { collate, fetchBatch, type Collated, type DatasetLike } from "./collate.js";
 export { Dataset, Subset, TensorDataset, randomSplit } from "./dataset.js";

@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { IndexError, encodeIdx } from "../src/index.js";
+import { FASHION_MNIST_CLASSES, IndexError, encodeIdx } from "../src/index.js";
 import { FashionMNIST, MNIST, dataSearchDirs, findDataFiles } from "../src/node.js";
 import { expectDataError, makeSplit, removeTempDirs, tempDir, writeSplit } from "./fixtures.js";
 
@@ -98,6 +98,9 @@ describe("MNIST / FashionMNIST from generated files", () => {
     expect(ds.labels).toEqual(split.classes);
     expect(ds.classes).toEqual(FashionMNIST.classes);
     expect(FashionMNIST.classes[9]).toBe("Ankle boot");
+    // the same list the browser-safe entry exports, frozen
+    expect(FashionMNIST.classes).toBe(FASHION_MNIST_CLASSES);
+    expect(Object.isFrozen(FASHION_MNIST_CLASSES)).toBe(true);
     expect(MNIST.classes[0]).toBe("0 - zero");
   });
 

@@ -11,7 +11,7 @@ import {
   type CompiledKernels,
   type SimdVariant,
 } from "./wasm/module.js";
-import type { ThreadPoolFactory } from "./wasm/runtime.js";
+import type { ThreadPool, ThreadPoolFactory } from "./wasm/runtime.js";
 
 /** The backends tsgrad ships, by name. */
 export type BackendName = "js" | "wasm";
@@ -20,7 +20,7 @@ export type BackendName = "js" | "wasm";
 export interface SetBackendOptions {
   /**
    * Threads for the wasm backend's large kernels. Default: every core where a thread pool exists
-   * (Node), else 1.
+   * (Node; a browser worker after `registerWebWorkerPool`), else 1.
    */
   threads?: number;
   /** Pins the SIMD build of the wasm kernels (default: relaxed where the engine validates it). */
@@ -55,7 +55,11 @@ export function getBackend(): Backend {
   return current;
 }
 
-/** Lets a platform entry point (Node's) supply worker threads to the wasm backend. */
+/**
+ * Lets a platform entry point supply worker threads to the wasm backend: Node's entry registers its
+ * worker-thread pool at import; a browser worker calls `registerWebWorkerPool` from
+ * `@tsgrad/core/web`.
+ */
 export function registerThreadPool(create: ThreadPoolFactory, defaultThreads: number): void {
   poolFactory = { create, defaultThreads };
 }
@@ -78,10 +82,17 @@ function threadsFor(options: SetBackendOptions): number {
  * The wasm backend over kernels compiled for `threads`: a shared memory and a pool for several
  * threads, an unshared memory for one (copies in and out run about twice as fast).
  */
-function wasmFrom(compiled: CompiledKernels, threads: number, local?: CompiledKernels): Backend {
+function wasmFrom(
+  compiled: CompiledKernels,
+  threads: number,
+  local?: CompiledKernels,
+): Backend | Promise<Backend> {
   const memory = createMemory(16, compiled.shared);
-  const pool = threads > 1 ? poolFactory!.create(compiled, memory, threads) : null;
-  return createWasmBackend(compiled, pool, memory, local === undefined ? {} : { local });
+  const over = (pool: ThreadPool | null): Backend =>
+    createWasmBackend(compiled, pool, memory, local === undefined ? {} : { local });
+  if (threads === 1) return over(null);
+  const pool = poolFactory!.create(compiled, memory, threads);
+  return pool instanceof Promise ? pool.then(over) : over(pool);
 }
 
 function wasmError(e: unknown): BackendError {
@@ -92,11 +103,13 @@ function wasmError(e: unknown): BackendError {
 
 /**
  * Chooses the backend for every later kernel call: `"js"` (the reference), `"wasm"` (WebAssembly
- * SIMD, float32, with worker threads in Node), or a {@link Backend} object.
+ * SIMD, float32, with worker threads in Node and, after `registerWebWorkerPool`, in a browser's
+ * Web Worker), or a {@link Backend} object.
  *
  * The switch happens before this returns wherever it can (always in Node); on a browser page's
- * main thread, where large modules compile only asynchronously, it happens when the promise
- * resolves, so write `await setBackend("wasm")`. Asking for a backend that cannot load throws a
+ * main thread, where large modules compile only asynchronously, and with a Web Worker pool, whose
+ * workers start asynchronously, it happens when the promise resolves, so write
+ * `await setBackend("wasm")`. Asking for a backend that cannot load throws a
  * `BackendError` (there is no silent fallback).
  */
 export function setBackend(
@@ -127,18 +140,20 @@ export function setBackend(
     // a page's main thread refuses to compile large modules synchronously: try asynchronously
     if (!(e instanceof RangeError)) throw wasmError(e);
   }
+  const failed = (e: unknown): Promise<never> => Promise.reject(wasmError(e));
   if (compiled !== null && (!shared || local !== undefined)) {
+    let made: Backend | Promise<Backend>;
     try {
-      use(wasmFrom(compiled, threads, local));
+      made = wasmFrom(compiled, threads, local);
     } catch (e) {
       throw wasmError(e);
     }
-    return Promise.resolve(current);
+    // a pool that starts asynchronously (Web Workers) switches when it is up
+    if (made instanceof Promise) return made.then(use, failed);
+    return Promise.resolve(use(made));
   }
   return compileKernels(options.simd, shared)
     .then(async (c) => [c, shared ? await compileKernels(c.variant, false) : undefined] as const)
-    .then(
-      ([c, l]) => use(wasmFrom(c, threads, l)),
-      (e: unknown) => Promise.reject(wasmError(e)),
-    );
+    .then(([c, l]) => wasmFrom(c, threads, l))
+    .then(use, failed);
 }

@@ -1,86 +1,22 @@
 import { Worker } from "node:worker_threads";
-import { BackendError } from "../../errors.js";
 import type { CompiledKernels } from "./module.js";
-import {
-  ARGS_BYTE,
-  CONTROL_BYTES,
-  FAILED,
-  FN,
-  MAX_ARGS,
-  MAX_WORKERS,
-  NARGS,
-  PENDING,
-  RANGES,
-  SEQ,
-} from "./pool-protocol.js";
+import { createPoolCore } from "./pool-core.js";
 import type { ThreadPool } from "./runtime.js";
-import { instantiate } from "./module.js";
 import type { WasmMemory } from "./webassembly.js";
-
-/** Spins before sleeping while waiting for workers: most chunks finish within this. */
-const SPIN = 20000;
-/** A chunk that takes longer than this means a worker died: fail instead of hanging. */
-const TIMEOUT_MS = 120_000;
 
 /**
  * A persistent pool of `threads − 1` worker threads plus the calling thread, all running the same
- * kernels over one shared memory. Workers are `unref()`'d, so they never keep a process alive.
- * Chunks are contiguous ranges of a kernel's output, so results do not depend on the thread count.
+ * kernels over one shared memory (see `createPoolCore`). Workers are `unref()`'d, so they never
+ * keep a process alive; jobs posted before a worker has started wait for it.
  */
 export function createNodePool(
   compiled: CompiledKernels,
   memory: WasmMemory,
   threads: number,
 ): ThreadPool {
-  if (threads - 1 > MAX_WORKERS) {
-    throw new BackendError(`thread pool: at most ${MAX_WORKERS + 1} threads, asked for ${threads}`);
+  const { pool, workers } = createPoolCore(compiled, memory, threads);
+  for (const workerData of workers) {
+    new Worker(new URL("./pool-worker.mjs", import.meta.url), { workerData }).unref();
   }
-  const exports = instantiate(compiled, memory);
-  const names = Object.keys(exports)
-    .filter((n) => typeof exports[n] === "function")
-    .sort();
-  const ids = new Map(names.map((n, i) => [n, i]));
-  const control = new SharedArrayBuffer(CONTROL_BYTES);
-  const ctl = new Int32Array(control);
-  const args = new Float64Array(control, ARGS_BYTE, MAX_ARGS);
-  const workers = Array.from({ length: threads - 1 }, (_, index) => {
-    const w = new Worker(new URL("./pool-worker.mjs", import.meta.url), {
-      workerData: { module: compiled.module, memory, control, names, index },
-    });
-    w.unref();
-    return w;
-  });
-
-  return {
-    size: threads,
-    run(fn, fnArgs, total, grain) {
-      const id = ids.get(fn);
-      if (id === undefined) throw new BackendError(`thread pool: no kernel named ${fn}`);
-      const chunks = Math.min(threads, Math.floor(total / grain));
-      const per = Math.ceil(total / grain / chunks) * grain;
-      ctl[FN] = id;
-      ctl[NARGS] = fnArgs.length;
-      fnArgs.forEach((a, i) => (args[i] = a));
-      for (let w = 0; w < workers.length; w++) {
-        const start = Math.min(total, (w + 1) * per);
-        ctl[RANGES + 2 * w] = start;
-        ctl[RANGES + 2 * w + 1] = Math.min(total, start + per);
-      }
-      Atomics.store(ctl, FAILED, 0);
-      Atomics.store(ctl, PENDING, workers.length);
-      Atomics.add(ctl, SEQ, 1);
-      Atomics.notify(ctl, SEQ);
-      exports[fn]!(...fnArgs, 0, Math.min(total, per));
-      let spins = 0;
-      while (Atomics.load(ctl, PENDING) !== 0 && spins++ < SPIN);
-      const deadline = performance.now() + TIMEOUT_MS;
-      for (let left = Atomics.load(ctl, PENDING); left !== 0; left = Atomics.load(ctl, PENDING)) {
-        if (performance.now() > deadline) {
-          throw new BackendError(`thread pool: ${fn} did not finish on ${left} worker(s)`);
-        }
-        Atomics.wait(ctl, PENDING, left, 1000);
-      }
-      if (Atomics.load(ctl, FAILED) !== 0) throw new BackendError(`thread pool: ${fn} failed`);
-    },
-  };
+  return pool;
 }

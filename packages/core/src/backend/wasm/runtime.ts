@@ -8,7 +8,8 @@ import type { WasmMemory } from "./webassembly.js";
 
 /**
  * Threads that run one kernel export on disjoint ranges of its output. Implemented over
- * `worker_threads` in Node (`pool-node.ts`); the same protocol serves browser Web Workers.
+ * `worker_threads` in Node (`pool-node.ts`) and Web Workers in browsers (`pool-web.ts`), both on
+ * `pool-core.ts`.
  */
 export interface ThreadPool {
   /** Threads in all, the calling one included. */
@@ -21,12 +22,16 @@ export interface ThreadPool {
   run(fn: string, args: readonly number[], total: number, grain: number): void;
 }
 
-/** Makes a pool of `threads` threads over the module and memory (Node registers one). */
+/**
+ * Makes a pool of `threads` threads over the module and memory: at once (Node's worker threads,
+ * which may start after their first job is posted), or asynchronously (browser Web Workers, which
+ * must be running before the calling thread blocks on them).
+ */
 export type ThreadPoolFactory = (
   compiled: CompiledKernels,
   memory: WasmMemory,
   threads: number,
-) => ThreadPool;
+) => ThreadPool | Promise<ThreadPool>;
 
 /**
  * Work (in element visits; a multiply-add counts 1/MADDS_PER_WORK) below which a kernel runs on
