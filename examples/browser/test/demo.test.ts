@@ -5,11 +5,11 @@
  * 80% on the 2,000 test images, bounded memory in the training worker, a model trained by the
  * Node example predicting the same classes in the page as in Node, one thread (said on the page)
  * where the server sends no COOP/COEP headers, no console or page error. It saves a screenshot
- * for the README.
+ * (runs/browser-demo.png; the README's with TSGRAD_UPDATE_SCREENSHOT=1).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { noGrad } from "@tsgrad/core";
 import { FashionMNIST } from "@tsgrad/datasets/node";
 import { loadSafetensors } from "@tsgrad/nn/node";
@@ -27,7 +27,14 @@ import {
 
 const CHROMIUM = process.env["TSGRAD_CHROMIUM"] ?? "/usr/bin/chromium";
 const site = join(root, "examples", "browser");
-const SCREENSHOT = join(root, "docs", "images", "browser-demo.png");
+/**
+ * Where the screenshot goes: `runs/` (git-ignored), or the README's picture with
+ * `TSGRAD_UPDATE_SCREENSHOT=1` (a test run leaves the tracked tree as it was).
+ */
+const SCREENSHOT =
+  process.env["TSGRAD_UPDATE_SCREENSHOT"] === "1"
+    ? join(root, "docs", "images", "browser-demo.png")
+    : join(root, "runs", "browser-demo.png");
 /** Test images whose classes the page and Node must agree on. */
 const COMPARED = Array.from({ length: 200 }, (_, i) => i * 10);
 
@@ -187,6 +194,7 @@ describe("the browser demo in Chromium", () => {
           (globalThis as unknown as PageGlobals).requestAnimationFrame(resolve),
         ),
     );
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe("PNG");
   });
