@@ -41,10 +41,20 @@ describe("wasm build", () => {
 
   test("the worker loop uses the pool's control-block layout", () => {
     const worker = readFileSync(join(pkg, "src/backend/wasm/pool-loop.mjs"), "utf8");
-    for (const name of ["SEQ", "PENDING", "FAILED", "FN", "NARGS", "RANGES", "MAX_WORKERS"]) {
+    for (const name of [
+      "SEQ",
+      "PENDING",
+      "FAILED",
+      "FN",
+      "NARGS",
+      "NEXT",
+      "PIECES",
+      "PER",
+      "TOTAL",
+    ]) {
       const m = new RegExp(`const ${name} = (\\d+);`).exec(worker);
       expect(m?.[1], name).toBe(String(protocol[name as keyof typeof protocol]));
     }
-    expect(worker).toContain("const ARGS_BYTE = 4 * (RANGES + 2 * MAX_WORKERS);");
+    expect(worker).toContain(`const ARGS_BYTE = 4 * ${protocol.ARGS_BYTE / 4};`);
   });
 });

@@ -1,6 +1,7 @@
 import type { Conv2dParams, PartialBackend } from "../backend.js";
 import { gemmScratchBytes, MADDS_PER_WORK } from "./matmul.js";
 import { CHEAP, putInts } from "./operands.js";
+import { PIECES_PER_THREAD } from "./pool-protocol.js";
 import type { WasmRuntime } from "./runtime.js";
 
 // Convolution through the GEMM inside wasm (assembly/conv.ts has the matrices, conv-pixels.ts the
@@ -114,8 +115,15 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
   const gemmBytes = gemmScratchBytes(rt);
 
   /**
-   * Writes `Geometry` (assembly/conv-geometry.ts) into the arena, allocates `slotBytes` of scratch per
-   * thread and runs export `fn` over the operands across the threads.
+   * Slots of scratch (and of work) a call deals out: one a thread, or PIECES_PER_THREAD a thread
+   * for kernels whose units are independent of the slots (the pool's threads claim them in turn,
+   * so a thread the system delays takes fewer); 1 without a pool.
+   */
+  const slotsFor = (perThread: number): number => (rt.threads > 1 ? rt.threads * perThread : 1);
+
+  /**
+   * Writes `Geometry` (assembly/conv-geometry.ts) into the arena, allocates `slotBytes` of scratch
+   * per slot and runs export `fn` over the operands across the threads.
    */
   function launch(
     fn: string,
@@ -124,6 +132,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     fields: Omit<GeometryFields, "slotBytes">,
     slotBytes: number,
     operands: number[],
+    perThread = 1,
   ): void {
     const f = { ...fields, slotBytes };
     const geometry = putInts(rt, [
@@ -132,7 +141,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       ...[g.G, f.chunks, f.block, f.ld, f.slotBytes, f.wp, f.padAt],
       ...[f.kc, f.tapAt, f.packAt, f.planeRows],
     ]);
-    const slots = rt.threads;
+    const slots = slotsFor(perThread);
     const scratch = rt.arena.alloc(slots * slotBytes);
     const madds = g.N * g.O * g.OH * g.OW * (g.C / g.G) * g.kh * g.kw;
     const work = madds / MADDS_PER_WORK;
@@ -183,7 +192,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     const [O, C] = flip ? [g.C, g.O] : [g.O, g.C];
     rt.exports["winogradWeightsF32"]!(w, O, C, flip ? 1 : 0, ua, tmp);
     const slotBytes = rt.exports["winogradScratchBytes"]!(g.C, g.O, g.OH, g.OW);
-    const slots = rt.threads;
+    const slots = slotsFor(PIECES_PER_THREAD);
     const scratch = rt.arena.alloc(slots * slotBytes);
     const args = [g.N, g.C, g.H, g.W, g.O, g.OH, g.OW, p.padding[0], p.padding[1]];
     const madds = g.N * g.O * g.OH * g.OW * g.C * 25;
@@ -223,11 +232,8 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     const padAt = packAt + align16(Math.ceil(block / MR) * kc * MR * 4);
     const fields = { chunks: 0, block, ld: 0, wp: padded.wp, padAt, kc, tapAt, packAt };
     const slotBytes = padAt + padded.floats * 4;
-    launch("conv2dPixelsF32", g, p, { ...fields, planeRows: padded.rows }, slotBytes, [
-      x,
-      packedW,
-      y,
-    ]);
+    const planes = { ...fields, planeRows: padded.rows };
+    launch("conv2dPixelsF32", g, p, planes, slotBytes, [x, packedW, y], PIECES_PER_THREAD);
     return y;
   }
 

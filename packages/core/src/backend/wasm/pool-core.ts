@@ -9,16 +9,20 @@ import {
   MAX_ARGS,
   MAX_WORKERS,
   NARGS,
+  NEXT,
   PENDING,
-  RANGES,
+  PER,
+  PIECES,
+  PIECES_PER_THREAD,
   SEQ,
+  TOTAL,
 } from "./pool-protocol.js";
 import type { ThreadPool } from "./runtime.js";
 import type { WasmMemory, WasmModule } from "./webassembly.js";
 
-/** Spins before sleeping while waiting for workers: most chunks finish within this. */
+/** Spins before sleeping while waiting for workers: most pieces finish within this. */
 const SPIN = 20000;
-/** A chunk that takes longer than this means a worker died: fail instead of hanging. */
+/** A job that takes longer than this means a worker died: fail instead of hanging. */
 const TIMEOUT_MS = 120_000;
 
 /** What one pool worker needs to serve kernels (pool-loop.mjs's `serveKernels`). */
@@ -37,7 +41,7 @@ export interface PoolWorkerInit {
  * of its `threads − 1` workers must be started with. The Node and browser pools differ only in
  * how they start the workers (worker_threads, Web Workers); the control block, the split into
  * contiguous ranges of a kernel's output (results do not depend on the thread count) and the
- * wait are these. `run` blocks its thread (`Atomics.wait`) until every chunk is done.
+ * wait are these. `run` blocks its thread (`Atomics.wait`) until every piece is done.
  */
 export function createPoolCore(
   compiled: CompiledKernels,
@@ -68,21 +72,25 @@ export function createPoolCore(
     run(fn, fnArgs, total, grain) {
       const id = ids.get(fn);
       if (id === undefined) throw new BackendError(`thread pool: no kernel named ${fn}`);
-      const chunks = Math.min(threads, Math.floor(total / grain));
-      const per = Math.ceil(total / grain / chunks) * grain;
+      // pieces for every thread to claim in turn: a thread the system delays (a busy core, the
+      // garbage collector's threads) takes fewer, and the others take the rest
+      const pieces = Math.min(threads * PIECES_PER_THREAD, Math.floor(total / grain));
+      const per = Math.ceil(total / grain / pieces) * grain;
       ctl[FN] = id;
       ctl[NARGS] = fnArgs.length;
       fnArgs.forEach((a, i) => (args[i] = a));
-      for (let w = 0; w < workers.length; w++) {
-        const start = Math.min(total, (w + 1) * per);
-        ctl[RANGES + 2 * w] = start;
-        ctl[RANGES + 2 * w + 1] = Math.min(total, start + per);
-      }
+      ctl[PIECES] = pieces;
+      ctl[PER] = per;
+      ctl[TOTAL] = total;
+      Atomics.store(ctl, NEXT, 0);
       Atomics.store(ctl, FAILED, 0);
       Atomics.store(ctl, PENDING, workers.length);
       Atomics.add(ctl, SEQ, 1);
       Atomics.notify(ctl, SEQ);
-      exports[fn]!(...fnArgs, 0, Math.min(total, per));
+      const kernel = exports[fn]!;
+      for (let i = Atomics.add(ctl, NEXT, 1); i < pieces; i = Atomics.add(ctl, NEXT, 1)) {
+        kernel(...fnArgs, i * per, Math.min(total, (i + 1) * per));
+      }
       let spins = 0;
       while (Atomics.load(ctl, PENDING) !== 0 && spins++ < SPIN);
       const deadline = performance.now() + TIMEOUT_MS;

@@ -2,16 +2,19 @@
 // Node runs it without a TypeScript loader and a bundler copies it as is): pool-worker.mjs (Node's
 // worker_threads) and pool-worker-web.mjs (browser Web Workers). It instantiates the kernels over
 // the shared memory, then waits for jobs on the control block (layout in pool-protocol.ts, whose
-// numbers it repeats; a test checks they agree), runs its chunk, and reports back.
+// numbers it repeats; a test checks they agree), claims pieces of each job until none is left, and
+// reports back.
 
 const SEQ = 0;
 const PENDING = 1;
 const FAILED = 2;
 const FN = 3;
 const NARGS = 4;
-const RANGES = 8;
-const MAX_WORKERS = 56;
-const ARGS_BYTE = 4 * (RANGES + 2 * MAX_WORKERS);
+const NEXT = 5;
+const PIECES = 6;
+const PER = 7;
+const TOTAL = 8;
+const ARGS_BYTE = 4 * 16;
 const SPIN = 20000;
 
 /**
@@ -37,16 +40,19 @@ export function serveKernels(init, ready = () => {}) {
     while (Atomics.load(ctl, SEQ) === seen && spins++ < SPIN);
     if (Atomics.load(ctl, SEQ) === seen) Atomics.wait(ctl, SEQ, seen);
     seen = Atomics.load(ctl, SEQ);
-    const start = ctl[RANGES + 2 * index];
-    const end = ctl[RANGES + 2 * index + 1];
-    if (start < end) {
+    const pieces = ctl[PIECES];
+    const per = ctl[PER];
+    const total = ctl[TOTAL];
+    const fn = fns[ctl[FN]];
+    const n = ctl[NARGS];
+    const a = new Array(n + 2);
+    for (let i = 0; i < n; i++) a[i] = args[i];
+    // claim pieces until none is left (the calling thread and the other workers claim too)
+    for (let i = Atomics.add(ctl, NEXT, 1); i < pieces; i = Atomics.add(ctl, NEXT, 1)) {
+      a[n] = i * per;
+      a[n + 1] = Math.min(total, (i + 1) * per);
       try {
-        const n = ctl[NARGS];
-        const a = new Array(n + 2);
-        for (let i = 0; i < n; i++) a[i] = args[i];
-        a[n] = start;
-        a[n + 1] = end;
-        fns[ctl[FN]](...a);
+        fn(...a);
       } catch (e) {
         Atomics.store(ctl, FAILED, 1);
         console.error(`tsgrad worker ${index}: ${e instanceof Error ? e.message : String(e)}`);

@@ -15,9 +15,9 @@ export interface ThreadPool {
   /** Threads in all, the calling one included. */
   readonly size: number;
   /**
-   * Runs `exports[fn](...args, start, end)` over `[0, total)` cut into one contiguous chunk per
-   * thread (chunk edges multiples of `grain`); the calling thread takes the first chunk, and the
-   * call returns when every chunk is done.
+   * Runs `exports[fn](...args, start, end)` over `[0, total)` cut into contiguous pieces (edges
+   * multiples of `grain`; up to PIECES_PER_THREAD a thread) that the threads, the calling one
+   * included, claim in turn; returns when every piece is done.
    */
   run(fn: string, args: readonly number[], total: number, grain: number): void;
 }
