@@ -43,7 +43,7 @@ export function f32At(p: usize, i: i32): usize {
 /** Transposes the 4 × 4 block whose rows are r0..r3 and stores its rows at dst, dst + step, ... */
 // @ts-ignore: decorator
 @inline
-function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, step: usize): void {
+export function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, step: usize): void {
   const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
   const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
   const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);

@@ -227,16 +227,17 @@ describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
   });
 
   /**
-   * 5×5, unit stride, one group, ≥ 8 input channels: the shapes the Winograd kernel takes, with
-   * `out` output rows and columns (odd and even; rows of tiles with idle lanes).
+   * 5×5, unit stride, one group, ≥ 8 input channels: the shapes the Winograd kernels take, with
+   * `out` output rows and columns (odd and even; rows of tiles with idle lanes) and padding up to
+   * `maxPad` (the weight gradient takes Winograd only where every tap sees most of the input).
    */
-  const winogradCases = (N: [number, number], out: [number, number]) =>
+  const winogradCases = (N: [number, number], out: [number, number], maxPad: number) =>
     fc
       .record({
         N: fc.integer({ min: N[0], max: N[1] }),
         C: fc.integer({ min: 8, max: 12 }),
         O: fc.integer({ min: 8, max: 19 }),
-        p: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })),
+        p: fc.tuple(fc.integer({ min: 0, max: maxPad }), fc.integer({ min: 0, max: maxPad })),
         out: fc.tuple(
           fc.integer({ min: out[0], max: out[1] }),
           fc.integer({ min: out[0], max: out[1] }),
@@ -256,7 +257,7 @@ describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
         bias,
       }));
 
-  /** Forward (with the case's bias) and input gradient of a Winograd case, on any backend. */
+  /** Forward (with the case's bias) and both gradients of a Winograd case, on any backend. */
   function winogradRuns(c: Case & { bias: boolean }) {
     const s = setup(c, 11);
     const bias = c.bias ? tensor([c.w[0]], 12) : null;
@@ -276,6 +277,11 @@ describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
         "conv2dBackwardInput",
         (be, abs) => be.conv2dBackwardInput(pick(be, s.dy, abs), pick(be, s.w, abs), s.inSize, s.p),
       ],
+      [
+        "conv2dBackwardWeight",
+        (be, abs) =>
+          be.conv2dBackwardWeight(pick(be, s.x, abs), pick(be, s.dy, abs), s.kernel, s.p),
+      ],
     ];
     return runs;
   }
@@ -283,16 +289,17 @@ describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
   /** Winograd's transforms scale rounding errors up (≈ 20× a direct sum's, measured). */
   const WINOGRAD_RTOL = 1e-4;
 
-  test("Winograd F(2×2, 5×5): forward (with bias) and input gradient match the reference, two threads as one", () => {
+  test("Winograd F(2×2, 5×5) and F(5×5, 2×2): forward (with bias) and both gradients match the reference, two threads as one", () => {
     fc.assert(
-      fc.property(winogradCases([10, 12], [9, 20]), (c) => {
+      fc.property(winogradCases([12, 14], [9, 20], 2), (c) => {
         for (const [name, run] of winogradRuns(c)) {
           const before = poolJobs.count;
           const two = inWasm(twoThreads, name, () => run(twoThreads) as Float32Array);
-          // split across the pool, by the Winograd export (the input gradient: when its
-          // transposed conv has ≥ 8 input channels, the forward's outputs — always, here)
+          // split across the pool, by a Winograd export (the input gradient: when its transposed
+          // conv has ≥ 8 input channels, the forward's outputs — always, here)
           expect(poolJobs.count, `${name} split`).toBe(before + 1);
-          expect(poolJobs.last, name).toBe("conv2dWinogradF32");
+          const kernel = name === "conv2dBackwardWeight" ? "WinogradWeight" : "Winograd";
+          expect(poolJobs.last, name).toBe(`conv2d${kernel}F32`);
           const label = `${JSON.stringify(c)}: ${name}`;
           expectSameBits(run(oneThread) as Float32Array, two, label);
           expectClose(two, run(jsBackend), run(jsBackend, true), label, WINOGRAD_RTOL);
@@ -302,9 +309,9 @@ describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
     );
   });
 
-  test("Winograd F(2×2, 5×5): outputs from 1×1 up, any padding to 4, match the reference", () => {
+  test("Winograd: outputs from 1×1 up, any padding to 4, all three kernels match the reference", () => {
     fc.assert(
-      fc.property(winogradCases([1, 2], [1, 9]), (c) => {
+      fc.property(winogradCases([1, 2], [1, 9], 4), (c) => {
         for (const [name, run] of winogradRuns(c)) {
           const got = inWasm(oneThread, name, () => run(oneThread) as Float32Array);
           const label = `${JSON.stringify(c)}: ${name}`;

@@ -5,9 +5,10 @@ import { PIECES_PER_THREAD } from "./pool-protocol.js";
 import type { WasmRuntime } from "./runtime.js";
 
 // Convolution through the GEMM inside wasm (assembly/conv.ts has the matrices, conv-pixels.ts the
-// forward; 5×5 unit-stride convs with enough input channels, forward and input gradient, take
-// Winograd F(2×2, 5×5) in conv-winograd.ts: 36 multiply-adds per 2×2 outputs instead of 100,
-// rounding errors ≈ 20× a direct sum's, within 1e-4 of the sum of |products|). Nothing of the size of the batch's im2col matrix is ever built: each unit of work (a
+// forward; 5×5 unit-stride convs with enough input channels take Winograd in conv-winograd.ts:
+// F(2×2, 5×5) for the forward and input gradient, F(5×5, 2×2) for the weight gradient; 36
+// multiply-adds per 2×2 outputs instead of 100, rounding errors ≈ 20× a direct sum's, within 1e-4
+// of the sum of |products|). Nothing of the size of the batch's im2col matrix is ever built: each unit of work (a
 // sample's group, or a chunk of one) packs a slice of at most COLS_BYTES (PACKED_BYTES for the
 // forward) in its thread's scratch, in L2, for the GEMM. The chunking below may depend on the thread count (it only decides who computes
 // which elements); the order of every sum is fixed by the shapes alone.
@@ -174,6 +175,10 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     );
   }
 
+  /** Bytes of scratch a slot of the Winograd weight gradient takes. */
+  const winogradWeightSlot = (g: Geometry): number =>
+    rt.exports["winogradWeightScratchBytes"]!(g.O, g.OH, g.OW);
+
   /**
    * Runs conv2dWinogradF32: y [N, O, OH, OW] from x in the arena and the conv weights at `w` (with
    * `flip`, the input gradient's: the weights of `g` transposed and mirrored), transformed first.
@@ -317,6 +322,30 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       const P = OH * OW;
       if (O * Kc * N * P === 0) return new Float32Array(O * Kc);
       // pixel blocks: a multiple of the GEMM's K block that keeps the slice small (shape-only)
+      // (only where every tap sees most of the input: Winograd's sums over all tiles mix the
+      // taps, so a tap's rounding error scales with the largest tap's sum, and a tap that sees
+      // little besides padding would lose its relative accuracy, or its exact zero)
+      const [ph, pw] = p.padding;
+      const everyTapSeesInput = (OH - ph) * (OW - pw) >= (OH * OW) / 2;
+      if (everyTapSeesInput && winogradFits(g, p) && winogradWeightSlot(g) <= WINOGRAD_SLOT_MAX) {
+        return rt.arena.scope(() => {
+          const xa = rt.put(x);
+          const ga = rt.put(grad);
+          const dw = rt.arena.alloc(O * Kc * 4);
+          const slotBytes = winogradWeightSlot(g);
+          const slots = slotsFor(1);
+          const scratch = rt.arena.alloc(slots * slotBytes);
+          const args = [N, C, H, W, O, OH, OW, ph, pw, xa, ga, dw];
+          const madds = O * Kc * N * P;
+          rt.split(
+            "conv2dWinogradWeightF32",
+            [...args, scratch, slotBytes, slots],
+            slots,
+            madds / MADDS_PER_WORK,
+          );
+          return rt.takeF32(dw, O * Kc);
+        });
+      }
       const fit = Math.floor(COLS_BYTES / (Kc * 4) / GEMM_KC) * GEMM_KC;
       const block = Math.min(P, Math.max(GEMM_KC, fit));
       const byRows = Math.ceil(O / p.groups / 4) >= Math.ceil(Kc / 8) ? 1 : 0;
