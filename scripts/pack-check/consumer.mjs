@@ -66,14 +66,17 @@ try {
   const y = fromTypedArray(Int32Array.from(labels.data), [n]);
   const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 16, shuffle: true });
 
-  const model = new Sequential(
-    new Conv2d(1, 4, 3, { padding: 1 }),
-    new BatchNorm2d(4),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(4 * 4 * 4, 3),
-  );
+  // a small convnet (built twice: trained, then a fresh copy loaded from the checkpoint)
+  const makeModel = () =>
+    new Sequential(
+      new Conv2d(1, 4, 3, { padding: 1 }),
+      new BatchNorm2d(4),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Flatten(),
+      new Linear(4 * 4 * 4, 3),
+    );
+  const model = makeModel();
   const optimizer = new Adam(model.parameters(), { lr: 0.01 });
   const criterion = new CrossEntropyLoss();
   const losses = [];
@@ -97,14 +100,7 @@ try {
   saveSafetensors(model.stateDict(), file, { source: "pack-check" });
   const loaded = loadSafetensors(file);
   assert.equal(loaded.metadata["source"], "pack-check");
-  const copy = new Sequential(
-    new Conv2d(1, 4, 3, { padding: 1 }),
-    new BatchNorm2d(4),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(4 * 4 * 4, 3),
-  );
+  const copy = makeModel();
   copy.loadStateDict(loaded.tensors);
   copy.eval();
   const [out, outCopy] = noGrad(() => [model.forward(x), copy.forward(x)]);

@@ -12,7 +12,8 @@ export * from "./optim";
 export { gemmScratchBytes, matmulF32 } from "./gemm";
 export * from "./conv";
 export * from "./conv-pixels";
-export * from "./conv-winograd";
+export { conv2dWinogradF32, winogradScratchBytes, winogradWeightsF32 } from "./conv-winograd";
+export * from "./conv-winograd-weight";
 
 /** First byte past the module's static data: where the JavaScript arena may start. */
 export function heapBase(): usize {

@@ -158,11 +158,11 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
   }
 
   /**
-   * Whether a conv of geometry `g` (input channels g.C) runs by Winograd F(2×2, 5×5): 5×5 taps,
-   * unit stride and dilation, one group, enough input channels, and a sample's transforms small
-   * enough for a thread's cache.
+   * Whether a conv of geometry `g` (input channels g.C) has Winograd's shape: 5×5 taps, unit
+   * stride and dilation, one group, enough input channels (each kernel also needs its scratch to
+   * fit a thread's cache).
    */
-  function winogradFits(g: Geometry, p: Conv2dParams): boolean {
+  function winogradShape(g: Geometry, p: Conv2dParams): boolean {
     const unit = (pair: readonly [number, number]): boolean => pair[0] === 1 && pair[1] === 1;
     return (
       g.kh === 5 &&
@@ -170,14 +170,30 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       g.G === 1 &&
       unit(p.stride) &&
       unit(p.dilation) &&
-      g.C >= WINOGRAD_MIN_CHANNELS &&
-      rt.exports["winogradScratchBytes"]!(g.C, g.O, g.OH, g.OW) <= WINOGRAD_SLOT_MAX
+      g.C >= WINOGRAD_MIN_CHANNELS
     );
   }
 
-  /** Bytes of scratch a slot of the Winograd weight gradient takes. */
-  const winogradWeightSlot = (g: Geometry): number =>
-    rt.exports["winogradWeightScratchBytes"]!(g.O, g.OH, g.OW);
+  /** Scratch bytes a slot of the Winograd forward of `g` takes, or null where it does not run. */
+  function winogradForwardSlot(g: Geometry, p: Conv2dParams): number | null {
+    if (!winogradShape(g, p)) return null;
+    const bytes = rt.exports["winogradScratchBytes"]!(g.C, g.O, g.OH, g.OW);
+    return bytes <= WINOGRAD_SLOT_MAX ? bytes : null;
+  }
+
+  /**
+   * Scratch bytes a slot of the Winograd weight gradient of `g` takes, or null where it does not
+   * run: also only where every tap sees most of the input (Winograd's sums over all tiles mix the
+   * taps, so a tap's rounding error scales with the largest tap's sum, and a tap that sees little
+   * besides padding would lose its relative accuracy, or its exact zero).
+   */
+  function winogradWeightSlot(g: Geometry, p: Conv2dParams): number | null {
+    const [ph, pw] = p.padding;
+    const everyTapSeesInput = (g.OH - ph) * (g.OW - pw) >= (g.OH * g.OW) / 2;
+    if (!winogradShape(g, p) || !everyTapSeesInput) return null;
+    const bytes = rt.exports["winogradWeightScratchBytes"]!(g.O, g.OH, g.OW);
+    return bytes <= WINOGRAD_SLOT_MAX ? bytes : null;
+  }
 
   /**
    * Runs conv2dWinogradF32: y [N, O, OH, OW] from x in the arena and the conv weights at `w` (with
@@ -186,6 +202,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
   function winogradConv(
     g: Geometry,
     p: Conv2dParams,
+    slotBytes: number,
     x: number,
     w: number,
     flip: boolean,
@@ -196,7 +213,6 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     const tmp = rt.arena.alloc(72 * 8);
     const [O, C] = flip ? [g.C, g.O] : [g.O, g.C];
     rt.exports["winogradWeightsF32"]!(w, O, C, flip ? 1 : 0, ua, tmp);
-    const slotBytes = rt.exports["winogradScratchBytes"]!(g.C, g.O, g.OH, g.OW);
     const slots = slotsFor(PIECES_PER_THREAD);
     const scratch = rt.arena.alloc(slots * slotBytes);
     const args = [g.N, g.C, g.H, g.W, g.O, g.OH, g.OW, p.padding[0], p.padding[1]];
@@ -208,6 +224,28 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       madds / MADDS_PER_WORK,
     );
     return y;
+  }
+
+  /** Runs conv2dWinogradWeightF32: dW [O, C, 5, 5] from x and the output gradient in the arena. */
+  function winogradWeightGradient(
+    g: Geometry,
+    p: Conv2dParams,
+    slotBytes: number,
+    x: number,
+    dy: number,
+  ): number {
+    const dw = rt.arena.alloc(g.O * g.C * 25 * 4);
+    const slots = slotsFor(1);
+    const scratch = rt.arena.alloc(slots * slotBytes);
+    const args = [g.N, g.C, g.H, g.W, g.O, g.OH, g.OW, p.padding[0], p.padding[1], x, dy, dw];
+    const madds = g.N * g.O * g.OH * g.OW * g.C * 25;
+    rt.split(
+      "conv2dWinogradWeightF32",
+      [...args, scratch, slotBytes, slots],
+      slots,
+      madds / MADDS_PER_WORK,
+    );
+    return dw;
   }
 
   /**
@@ -259,8 +297,9 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       return rt.arena.scope(() => {
         const xa = rt.put(x);
         const wa = rt.put(weight);
-        if (winogradFits(g, p)) {
-          const y = winogradConv(g, p, xa, wa, false, bias ? rt.put(bias) : 0);
+        const slot = winogradForwardSlot(g, p);
+        if (slot !== null) {
+          const y = winogradConv(g, p, slot, xa, wa, false, bias ? rt.put(bias) : 0);
           return rt.takeF32(y, N * O * P);
         }
         const y = pixelsConv(g, p, xa, wa, false);
@@ -283,18 +322,19 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       ];
       // with unit stride the input gradient is a convolution of the output gradient with the
       // flipped, transposed weights (padding k − 1 − p): the forward paths, no col2im scatter
-      const unitStride = p.stride[0] === 1 && p.stride[1] === 1;
+      const asConv = p.stride[0] === 1 && p.stride[1] === 1 && flipped[0] >= 0 && flipped[1] >= 0;
       const t: Geometry = { N, C: O, H: OH, W: OW, O: C, OH: g.H, OW: g.W, kh, kw, G: p.groups };
       const tp: Conv2dParams = { ...p, padding: flipped };
-      if (unitStride && flipped[0] >= 0 && flipped[1] >= 0 && winogradFits(t, tp)) {
+      const slot = asConv ? winogradForwardSlot(t, tp) : null;
+      if (slot !== null) {
         return rt.arena.scope(() => {
-          const dx = winogradConv(t, tp, rt.put(grad), rt.put(weight), true, 0);
+          const dx = winogradConv(t, tp, slot, rt.put(grad), rt.put(weight), true, 0);
           return rt.takeF32(dx, size);
         });
       }
       // (the pixel GEMM: worth it while its NR-channel panels are mostly real channels)
       const panelWaste = (Math.ceil(Cg / NR) * NR) / Cg;
-      if (unitStride && flipped[0] >= 0 && flipped[1] >= 0 && panelWaste <= 4 / 3) {
+      if (asConv && panelWaste <= 4 / 3) {
         return rt.arena.scope(() => {
           const dx = pixelsConv(t, tp, rt.put(grad), rt.put(weight), true);
           return rt.takeF32(dx, size);
@@ -321,31 +361,14 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       const Kc = (C / p.groups) * kh * kw;
       const P = OH * OW;
       if (O * Kc * N * P === 0) return new Float32Array(O * Kc);
-      // pixel blocks: a multiple of the GEMM's K block that keeps the slice small (shape-only)
-      // (only where every tap sees most of the input: Winograd's sums over all tiles mix the
-      // taps, so a tap's rounding error scales with the largest tap's sum, and a tap that sees
-      // little besides padding would lose its relative accuracy, or its exact zero)
-      const [ph, pw] = p.padding;
-      const everyTapSeesInput = (OH - ph) * (OW - pw) >= (OH * OW) / 2;
-      if (everyTapSeesInput && winogradFits(g, p) && winogradWeightSlot(g) <= WINOGRAD_SLOT_MAX) {
+      const slot = winogradWeightSlot(g, p);
+      if (slot !== null) {
         return rt.arena.scope(() => {
-          const xa = rt.put(x);
-          const ga = rt.put(grad);
-          const dw = rt.arena.alloc(O * Kc * 4);
-          const slotBytes = winogradWeightSlot(g);
-          const slots = slotsFor(1);
-          const scratch = rt.arena.alloc(slots * slotBytes);
-          const args = [N, C, H, W, O, OH, OW, ph, pw, xa, ga, dw];
-          const madds = O * Kc * N * P;
-          rt.split(
-            "conv2dWinogradWeightF32",
-            [...args, scratch, slotBytes, slots],
-            slots,
-            madds / MADDS_PER_WORK,
-          );
+          const dw = winogradWeightGradient(g, p, slot, rt.put(x), rt.put(grad));
           return rt.takeF32(dw, O * Kc);
         });
       }
+      // pixel blocks: a multiple of the GEMM's K block that keeps the slice small (shape-only)
       const fit = Math.floor(COLS_BYTES / (Kc * 4) / GEMM_KC) * GEMM_KC;
       const block = Math.min(P, Math.max(GEMM_KC, fit));
       const byRows = Math.ceil(O / p.groups / 4) >= Math.ceil(Kc / 8) ? 1 : 0;
