@@ -5,8 +5,10 @@ import { to } from "../ops/cast.js";
 import { sumTo } from "../ops/movement.js";
 import { zeros } from "../creation.js";
 import { sameShape } from "../shape.js";
+import type { Storage } from "../storage.js";
 import type { Tensor } from "../tensor.js";
 import { debugMode, runRule } from "../debug/observer.js";
+import { isDonatable, spansStorage, withOffers } from "./donation.js";
 import { withGradMode } from "./grad-mode.js";
 import type { GradHook, Node } from "./node.js";
 import type { BackwardPlan } from "./plan.js";
@@ -57,7 +59,11 @@ export function walk(
       const grads = outputGradients(node, buffer);
       if (captured) grads.forEach((g, nr) => sink.captured?.(node, nr, g));
       if (!applies || !rule) return;
-      const inGrads = debugMode.on ? runRule(node, rule, grads) : rule(grads);
+      const inGrads = debugMode.on
+        ? runRule(node, rule, grads)
+        : withOffers(options.createGraph || captured ? [] : pending.exclusive(node, grads), () =>
+            rule(grads),
+          );
       inputs.forEach((t, i) => {
         const g = inGrads[i];
         if (t && g && t.requiresGrad) pending.route(t, g);
@@ -82,9 +88,12 @@ export function walk(
 class PendingGradients {
   readonly leaves = new Map<Tensor, Tensor>();
   readonly #buffers = new Map<Node, (Tensor | null)[]>();
+  /** How often each reusable gradient's storage was routed (see donation.ts). */
+  readonly #routed = new Map<Storage, number>();
 
   /** Adds `g` to what `t` has received, first reducing it to `t`'s shape and dtype. */
   route(t: Tensor, g: Tensor): void {
+    if (isDonatable(g)) this.#routed.set(g.storage, (this.#routed.get(g.storage) ?? 0) + 1);
     if (!sameShape(g.shape, t.shape)) g = sumTo(g, t.shape);
     if (g.dtype !== t.dtype && isFloating(t.dtype)) g = to(g, t.dtype);
     const node = t.gradFn;
@@ -97,6 +106,21 @@ class PendingGradients {
     if (!buffer) this.#buffers.set(node, (buffer = node.outputs.map(() => null)));
     const prev = buffer[t.outputNr];
     buffer[t.outputNr] = prev ? add(prev, g) : g;
+  }
+
+  /**
+   * Of the gradients `node`'s rule is about to get, those it may reuse: marked reusable, routed
+   * once (to this node alone), spanning their storage, and seen by no hook of that output.
+   */
+  exclusive(node: Node, grads: readonly Tensor[]): Tensor[] {
+    return grads.filter(
+      (g, nr) =>
+        isDonatable(g) &&
+        this.#routed.get(g.storage) === 1 &&
+        spansStorage(g) &&
+        !node.hooks.get(nr)?.length &&
+        grads.indexOf(g) === nr,
+    );
   }
 
   /** The gradients `node`'s outputs received (removed from here), or undefined if none. */

@@ -144,8 +144,12 @@ export interface Backend {
   unary(op: UnaryOp, x: View): TypedArray;
   /** Elementwise `op(a, b)` over `a.shape` (equal to `b.shape`); comparisons return bool data. */
   binary(op: BinaryOp, a: View, b: View): TypedArray;
-  /** `grad` where `out > 0`, else 0 (relu's gradient through its output); same shape and dtype. */
-  reluBackward(grad: View, out: View): TypedArray;
+  /**
+   * `grad` where `out > 0`, else 0 (relu's gradient through its output); same shape and dtype.
+   * With `into` (as many elements, `grad`'s dtype; possibly `grad`'s own contiguous memory), the
+   * result is written there and `into` returned.
+   */
+  reluBackward(grad: View, out: View, into?: TypedArray): TypedArray;
   /** `cond ? a : b` elementwise; all three views have the same shape, `a`/`b` the same dtype. */
   where(cond: View, a: View, b: View): TypedArray;
   /** Reduces over `axes` (sorted, unique); the output has those axes removed. */
@@ -252,7 +256,8 @@ export interface Backend {
    * Gradients of `batchNormForward` for upstream `grad` (shape of `x`). With `training`, `mean`
    * and `invstd` are the batch statistics of `x` and gradInput includes the paths through them;
    * otherwise they are constants. gradInput has `x.dtype`; gradWeight and gradBias are [C]
-   * (`Σ grad·x̂` and `Σ grad`) in `x.dtype`.
+   * (`Σ grad·x̂` and `Σ grad`) in `x.dtype`. With `into` (as many elements as `x`, its dtype;
+   * possibly `grad`'s own contiguous memory), gradInput is written there.
    */
   batchNormBackward(
     grad: View,
@@ -261,6 +266,7 @@ export interface Backend {
     invstd: View,
     weight: View | null,
     training: boolean,
+    into?: TypedArray,
   ): {
     /** Gradient of `x`. */
     gradInput: TypedArray;

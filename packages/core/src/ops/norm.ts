@@ -1,4 +1,5 @@
 import { recordOp, type BackwardRule } from "../autograd/define-op.js";
+import { takeDonation } from "../autograd/donation.js";
 import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
 import type { View } from "../backend/backend.js";
 import { assertFloating, isFloating } from "../dtype.js";
@@ -136,7 +137,9 @@ export function batchNorm(
     const w = weight ? ctx.input(3) : null;
     if (!isGradEnabled()) {
       // no graph requested: one fused kernel computes the same formulas as below
-      const r = be().batchNormBackward(g, xi, vec(stats.mean), vec(stats.invstd), w, training);
+      // gradInput written over g's own memory where the engine offers it (autograd/donation.ts)
+      const stat = [vec(stats.mean), vec(stats.invstd)] as const;
+      const r = be().batchNormBackward(g, xi, ...stat, w, training, takeDonation(g));
       const gx = wrap(r.gradInput, x.shape, x.dtype);
       const gw = w ? wrap(r.gradWeight, [c], x.dtype) : null;
       const gb = bias ? wrap(r.gradBias, [c], x.dtype) : null;

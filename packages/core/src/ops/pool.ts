@@ -1,4 +1,5 @@
 import { recordOp, type BackwardRule } from "../autograd/define-op.js";
+import { markDonatable } from "../autograd/donation.js";
 import type { OpAttrs } from "../debug/observer.js";
 import type { AvgPool2dParams, View } from "../backend/backend.js";
 import { allocate, assertFloating } from "../dtype.js";
@@ -124,7 +125,7 @@ export function maxPool2d(
     ceilMode: options.ceilMode ?? false,
   };
   // d/dx maxPool = route each output's gradient to its argmax
-  const rule: BackwardRule = (g) => [planeScatter(g, indices, x4.shape)];
+  const rule: BackwardRule = (g) => [markDonatable(planeScatter(g, indices, x4.shape))];
   const [values] = recordOp(
     "maxPool2d",
     [x4],

@@ -6,6 +6,7 @@ import { sameShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { div, ge, gt, le, logicalAnd, lt, mul, sub, where } from "./binary.js";
 import { be, wrap } from "./helpers.js";
+import { markDonatable, takeDonation } from "../autograd/donation.js";
 import { inside } from "../debug/observer.js";
 
 function unaryOp(op: UnaryOp, x: Tensor, rule: BackwardRule, floatOnly = true): Tensor {
@@ -58,7 +59,7 @@ export const tanh = (x: Tensor): Tensor =>
   });
 /** max(x, 0). NOTE: the gradient at exactly 0 is 0, as in PyTorch. */
 export const relu = (x: Tensor): Tensor =>
-  unaryOp("relu", x, (g, c) => [reluBackward(g, c.out())], false);
+  unaryOp("relu", x, (g, c) => [markDonatable(reluBackward(g, c.out()))], false);
 
 /**
  * The gradient of relu through its output: `g` where `y > 0`, else 0, in one kernel rather than a
@@ -66,7 +67,8 @@ export const relu = (x: Tensor): Tensor =>
  */
 function reluBackward(g: Tensor, y: Tensor): Tensor {
   if (g.dtype !== y.dtype || !sameShape(g.shape, y.shape)) return where(gt(y, 0), g, 0);
-  const out = wrap(be().reluBackward(g, y), g.shape, g.dtype);
+  // written over g's own memory where the engine offers it (autograd/donation.ts)
+  const out = wrap(be().reluBackward(g, y, takeDonation(g)), g.shape, g.dtype);
   // ∂/∂g = reluBackward(h, y);  ∂/∂y = 0
   return recordOp("reluBackward", [g, y], out, (h, c) => [reluBackward(h, c.input(1)), null]);
 }

@@ -171,8 +171,9 @@ export function binary(op: BinaryOp, a: View, b: View): TypedArray {
 }
 
 /** `grad` where `out > 0`, else 0: relu's gradient through its output. */
-export function reluBackward(grad: View, out: View): TypedArray {
-  const o = allocate(grad.dtype, numelOf(grad.shape));
+export function reluBackward(grad: View, out: View, into?: TypedArray): TypedArray {
+  // each element is read before it is written, so `into` may be grad's own memory
+  const o = into ?? allocate(grad.dtype, numelOf(grad.shape));
   const [gd, yd] = [grad.data, out.data];
   let at = 0;
   forEachRow(

@@ -91,6 +91,7 @@ export function batchNormBackward(
   invstd: View,
   weight: View | null,
   training: boolean,
+  into?: TypedArray,
 ): { gradInput: TypedArray; gradWeight: TypedArray; gradBias: TypedArray } {
   const [N, C, L] = ncl(x.shape);
   const g = contiguousData(grad);
@@ -130,7 +131,8 @@ export function batchNormBackward(
       proj[c] = (sumGX[c]! * is[c]! * is[c]!) / count;
     }
   }
-  const gradInput = allocate(x.dtype, N * C * L);
+  // the sums are done: each element of g is read just before its place in `into` is written
+  const gradInput = into ?? allocate(x.dtype, N * C * L);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const base = (n * C + c) * L;

@@ -78,6 +78,7 @@ export function elementwiseKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     g: number,
     n: number,
     work: number,
+    into?: Float32Array,
   ): Float32Array {
     const out = isContiguous(a.shape, a.strides)
       ? pa.address
@@ -85,7 +86,7 @@ export function elementwiseKernels(rt: WasmRuntime): PartialBackend["kernels"] {
         ? pb.address
         : rt.arena.alloc(n * 4);
     rt.split("binaryF32", [code, pa.address, pb.address, out, g], n, work, GRAIN);
-    return rt.takeF32(out, n);
+    return rt.resultF32(out, n, into);
   }
 
   /** The elements of a non-empty float32 view, contiguous in the arena. */
@@ -141,15 +142,15 @@ export function elementwiseKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       });
     },
 
-    reluBackward(grad, out) {
-      if (out.dtype !== "float32") return null;
+    reluBackward(grad, out, into) {
+      if (out.dtype !== "float32" || (into && !(into instanceof Float32Array))) return null;
       const n = numelOf(grad.shape);
       if (n === 0) return new Float32Array(0);
       return rt.arena.scope(() => {
         const pa = place(rt, grad);
         const pb = place(rt, out);
         const g = putGeometry(rt, grad.shape, [pa.strides, pb.strides]);
-        return arithmetic(RELU_GRAD, grad, pa, out, pb, g, n, n * CHEAP);
+        return arithmetic(RELU_GRAD, grad, pa, out, pb, g, n, n * CHEAP, into);
       });
     },
 

@@ -62,7 +62,8 @@ export function normKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       });
     },
 
-    batchNormBackward(grad, x, mean, invstd, weight, training) {
+    batchNormBackward(grad, x, mean, invstd, weight, training, into) {
+      if (into && !(into instanceof Float32Array)) return null;
       const [N, C, L] = ncl(x.shape);
       const params = new Float64Array(3 * C);
       params.set(perChannel(mean, C, 0), 0);
@@ -79,7 +80,7 @@ export function normKernels(rt: WasmRuntime): PartialBackend["kernels"] {
         const args = [g, src, gi, gw, gb, pa, N, C, L, training ? 1 : 0];
         rt.split("batchNormBackwardF32", args, C, 2 * n);
         return {
-          gradInput: rt.takeF32(gi, n),
+          gradInput: rt.resultF32(gi, n, into),
           gradWeight: rt.takeF32(gw, C),
           gradBias: rt.takeF32(gb, C),
         };

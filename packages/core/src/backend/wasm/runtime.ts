@@ -92,6 +92,16 @@ export class WasmRuntime {
     return takeOut(this.arena.memory, address, n, Float32Array);
   }
 
+  /**
+   * The `n` floats at `address` copied into `into` (which is returned) when given, else into a
+   * fresh array: a kernel's result written over memory its caller handed on.
+   */
+  resultF32(address: number, n: number, into: Float32Array | undefined): Float32Array {
+    if (into === undefined) return this.takeF32(address, n);
+    into.set(this.arena.f32(address, n));
+    return into;
+  }
+
   /** A fresh int32 array holding `n` ints at `address`. */
   takeI32(address: number, n: number): Int32Array {
     return takeOut(this.arena.memory, address, n, Int32Array);
