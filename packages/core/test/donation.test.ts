@@ -117,6 +117,28 @@ describe.each(BACKENDS)("gradient donation on %s", (_name, backend) => {
     expect(claimed).toBe(0);
   });
 
+  it("leaves alone a gradient that a recorded graph saved, in a later plain pass", () => {
+    const claimed = claimedBy(backend, () => {
+      const { r, loss } = block();
+      // t: relu's output gradient, made by the pool's rule while a graph was recorded
+      const [t] = grad(loss, [r], { createGraph: true });
+      const c = randn(t!.shape).requiresGrad_();
+      const saved = t!.mul(c).sum(); // mul saves t to compute c's gradient
+      // a custom op that returns t as its input's gradient: t reaches a relu's rule
+      const ReturnsT = defineFunction({
+        name: "returnsT",
+        forward(_ctx, a: Tensor) {
+          return a.mul(1);
+        },
+        backward: (_ctx, _g) => [t!],
+      });
+      const v = randn(t!.shape).requiresGrad_();
+      saved.add(ReturnsT.apply(relu(v)).sum()).backward();
+      return [c.grad!, v.grad!];
+    });
+    expect(claimed).toBe(0);
+  });
+
   it("reuses nothing while a graph of the backward pass is recorded", () => {
     let recording = 0; // summed over both runs (donation is off in the second)
     claimedBy(backend, () => {

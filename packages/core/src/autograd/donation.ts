@@ -1,6 +1,7 @@
 import type { TypedArray } from "../dtype.js";
 import type { Storage } from "../storage.js";
 import type { Tensor } from "../tensor.js";
+import { isGradEnabled } from "./grad-mode.js";
 
 // Gradient buffers the engine may hand on for reuse. A backward pass makes a fresh full-size
 // gradient at almost every node (the convnet's step: ≈ 25 MB of its ≈ 51 MB of kernel results),
@@ -11,7 +12,8 @@ import type { Tensor } from "../tensor.js";
 //
 // Reusing a gradient's memory is safe only while nothing else can see it, so two sides agree:
 // - a built-in rule marks a gradient it returns as fresh (`markDonatable`): its storage was just
-//   made by a kernel and nothing else holds it;
+//   made by a kernel and nothing else holds it (only in passes that record no graph, whose nodes
+//   could save it);
 // - the engine offers a marked gradient to the next rule only if it was routed there and nowhere
 //   else, as the whole of its storage, with no hook on that output (hooks, `retainGrad` and
 //   `grad()`'s captured outputs hand the gradient to user code), no graph being recorded (a
@@ -24,9 +26,13 @@ let offered: ReadonlySet<Tensor> | null = null;
 let enabled = true;
 let claimed = 0;
 
-/** Marks `t`, a gradient a built-in rule just computed into a storage of its own, as reusable. */
+/**
+ * Marks `t`, a gradient a built-in rule just computed into a storage of its own, as reusable.
+ * Only in a pass that records nothing: a gradient made while a graph is recorded may be saved by
+ * that graph's nodes, and a later pass over it must find it unchanged.
+ */
 export function markDonatable(t: Tensor): Tensor {
-  fresh.add(t.storage);
+  if (!isGradEnabled()) fresh.add(t.storage);
   return t;
 }
 
