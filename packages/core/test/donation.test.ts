@@ -117,6 +117,17 @@ describe.each(BACKENDS)("gradient donation on %s", (_name, backend) => {
     expect(claimed).toBe(0);
   });
 
+  it("leaves alone a gradient grad() returned when it seeds a later pass", () => {
+    const claimed = claimedBy(backend, () => {
+      const { r, loss } = block();
+      const [g] = grad(loss, [r]); // the pool's gradient, handed to the caller
+      const v = randn(g!.shape).requiresGrad_();
+      relu(v).backward(g!); // the seed reaches relu's rule: it must not write over g
+      return [g!, v.grad!];
+    });
+    expect(claimed).toBe(0);
+  });
+
   it("leaves alone a gradient that a recorded graph saved, in a later plain pass", () => {
     const claimed = claimedBy(backend, () => {
       const { r, loss } = block();

@@ -1,7 +1,6 @@
 import type { TypedArray } from "../dtype.js";
 import type { Storage } from "../storage.js";
 import type { Tensor } from "../tensor.js";
-import { isGradEnabled } from "./grad-mode.js";
 
 // Gradient buffers the engine may hand on for reuse. A backward pass makes a fresh full-size
 // gradient at almost every node (the convnet's step: ≈ 25 MB of its ≈ 51 MB of kernel results),
@@ -10,10 +9,11 @@ import { isGradEnabled } from "./grad-mode.js";
 // batch norm's (one pass per element once its sums are known). Each new buffer costs page faults
 // and drives V8's garbage collector, which on two cores competes with the worker threads.
 //
-// Reusing a gradient's memory is safe only while nothing else can see it, so two sides agree:
+// Reusing a gradient's memory is safe only while nothing else can see it, so two sides agree,
+// within one walk of the graph (`inDonationScope`; marks never outlive it, so a gradient a walk
+// hands to its caller, or one a recorded graph saved, is never reused by a later walk):
 // - a built-in rule marks a gradient it returns as fresh (`markDonatable`): its storage was just
-//   made by a kernel and nothing else holds it (only in passes that record no graph, whose nodes
-//   could save it);
+//   made by a kernel and nothing else holds it;
 // - the engine offers a marked gradient to the next rule only if it was routed there and nowhere
 //   else, as the whole of its storage, with no hook on that output (hooks, `retainGrad` and
 //   `grad()`'s captured outputs hand the gradient to user code), no graph being recorded (a
@@ -21,24 +21,36 @@ import { isGradEnabled } from "./grad-mode.js";
 // A rule claims an offered gradient with `takeDonation`; one that does not claim it changes
 // nothing. Results are the same bits either way (tested).
 
-const fresh = new WeakSet<Storage>();
-let offered: ReadonlySet<Tensor> | null = null;
+/** The walk under way: the storages its rules marked, and what the running rule is offered. */
+interface Scope {
+  readonly fresh: WeakSet<Storage>;
+  offered: Set<Tensor>;
+}
+
+let scope: Scope | null = null;
 let enabled = true;
 let claimed = 0;
 
-/**
- * Marks `t`, a gradient a built-in rule just computed into a storage of its own, as reusable.
- * Only in a pass that records nothing: a gradient made while a graph is recorded may be saved by
- * that graph's nodes, and a later pass over it must find it unchanged.
- */
+/** Runs one walk of the graph: gradients marked during it are reusable only during it. */
+export function inDonationScope<T>(walk: () => T): T {
+  const outer = scope;
+  scope = { fresh: new WeakSet(), offered: new Set() };
+  try {
+    return walk();
+  } finally {
+    scope = outer;
+  }
+}
+
+/** Marks `t`, a gradient a built-in rule just computed into a storage of its own, as reusable. */
 export function markDonatable(t: Tensor): Tensor {
-  if (!isGradEnabled()) fresh.add(t.storage);
+  scope?.fresh.add(t.storage);
   return t;
 }
 
-/** Whether `t`'s storage was marked by {@link markDonatable}. */
+/** Whether `t`'s storage was marked by {@link markDonatable} in the walk under way. */
 export function isDonatable(t: Tensor): boolean {
-  return fresh.has(t.storage);
+  return scope?.fresh.has(t.storage) ?? false;
 }
 
 /** Whether `t` spans its whole storage in order (so writing its storage writes only `t`). */
@@ -48,13 +60,13 @@ export function spansStorage(t: Tensor): boolean {
 
 /** Runs a rule with `gradients` offered to it for reuse (none while donation is off). */
 export function withOffers<T>(gradients: readonly Tensor[], rule: () => T): T {
-  if (!enabled || gradients.length === 0) return rule();
-  const outer = offered;
-  offered = new Set(gradients);
+  const s = scope;
+  if (!enabled || s === null || gradients.length === 0) return rule();
+  s.offered = new Set(gradients);
   try {
     return rule();
   } finally {
-    offered = outer;
+    s.offered = new Set();
   }
 }
 
@@ -63,8 +75,7 @@ export function withOffers<T>(gradients: readonly Tensor[], rule: () => T): T {
  * it; else undefined. `g` must not be read after the kernel that writes there has run.
  */
 export function takeDonation(g: Tensor): TypedArray | undefined {
-  if (offered === null || !offered.has(g)) return undefined;
-  offered = new Set([...offered].filter((t) => t !== g));
+  if (scope === null || !scope.offered.delete(g)) return undefined;
   claimed++;
   return g.data;
 }

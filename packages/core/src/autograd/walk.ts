@@ -8,7 +8,7 @@ import { sameShape } from "../shape.js";
 import type { Storage } from "../storage.js";
 import type { Tensor } from "../tensor.js";
 import { debugMode, runRule } from "../debug/observer.js";
-import { isDonatable, spansStorage, withOffers } from "./donation.js";
+import { inDonationScope, isDonatable, spansStorage, withOffers } from "./donation.js";
 import { withGradMode } from "./grad-mode.js";
 import type { GradHook, Node } from "./node.js";
 import type { BackwardPlan } from "./plan.js";
@@ -37,6 +37,15 @@ export interface GradientSink {
 
 /** Runs the plan: `seeds[i]` is the gradient of `plan.roots[i]`. */
 export function walk(
+  plan: BackwardPlan,
+  seeds: readonly Tensor[],
+  options: WalkOptions,
+  sink: GradientSink,
+): void {
+  inDonationScope(() => walkInScope(plan, seeds, options, sink));
+}
+
+function walkInScope(
   plan: BackwardPlan,
   seeds: readonly Tensor[],
   options: WalkOptions,
