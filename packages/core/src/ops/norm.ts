@@ -138,8 +138,8 @@ export function batchNorm(
     if (!isGradEnabled()) {
       // no graph requested: one fused kernel computes the same formulas as below
       // gradInput written over g's own memory where the engine offers it (autograd/donation.ts)
-      const stat = [vec(stats.mean), vec(stats.invstd)] as const;
-      const r = be().batchNormBackward(g, xi, ...stat, w, training, takeDonation(g));
+      const [m, is] = [vec(stats.mean), vec(stats.invstd)];
+      const r = be().batchNormBackward(g, xi, m, is, w, training, takeDonation(g));
       const gx = wrap(r.gradInput, x.shape, x.dtype);
       const gw = w ? wrap(r.gradWeight, [c], x.dtype) : null;
       const gb = bias ? wrap(r.gradBias, [c], x.dtype) : null;
