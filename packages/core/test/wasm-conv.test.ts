@@ -55,6 +55,12 @@ const CASES: Case[] = [
   },
   { name: "1×1", x: [3, 7, 5, 6], w: [9, 1, 1] },
   {
+    name: "few taps, many channels: weight gradient split by output channels",
+    x: [2, 1, 9, 8],
+    w: [20, 3, 3],
+    padding: [1, 1],
+  },
+  {
     name: "stride 3, padding 2, dilation (1, 2)",
     x: [2, 2, 13, 14],
     w: [3, 4, 3],

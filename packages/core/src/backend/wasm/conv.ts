@@ -371,7 +371,11 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       // pixel blocks: a multiple of the GEMM's K block that keeps the slice small (shape-only)
       const fit = Math.floor(COLS_BYTES / (Kc * 4) / GEMM_KC) * GEMM_KC;
       const block = Math.min(P, Math.max(GEMM_KC, fit));
-      const byRows = Math.ceil(O / p.groups / 4) >= Math.ceil(Kc / 8) ? 1 : 0;
+      // split by taps, so that each thread builds only its own columns of im2col, unless the taps
+      // make too few tiles to share and the channels more (splitting by channels repeats im2col)
+      const rowTiles = Math.ceil(O / p.groups / 4);
+      const colTiles = Math.ceil(Kc / 8);
+      const byRows = colTiles < 4 && rowTiles > colTiles ? 1 : 0;
       return rt.arena.scope(() => {
         const xa = rt.put(x);
         const ga = rt.put(grad);
