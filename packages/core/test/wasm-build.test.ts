@@ -43,14 +43,14 @@ describe("wasm build", () => {
     const worker = readFileSync(join(pkg, "src/backend/wasm/pool-loop.mjs"), "utf8");
     for (const name of [
       "SEQ",
-      "PENDING",
+      "DONE",
       "FAILED",
       "FN",
       "NARGS",
       "NEXT",
-      "PIECES",
       "PER",
       "TOTAL",
+      "PIECE_BITS",
     ]) {
       const m = new RegExp(`const ${name} = (\\d+);`).exec(worker);
       expect(m?.[1], name).toBe(String(protocol[name as keyof typeof protocol]));

@@ -3,16 +3,17 @@ import type { CompiledKernels } from "./module.js";
 import { instantiate } from "./module.js";
 import {
   ARGS_BYTE,
+  claimPiece,
   CONTROL_BYTES,
+  DONE,
   FAILED,
   FN,
   MAX_ARGS,
   MAX_WORKERS,
   NARGS,
   NEXT,
-  PENDING,
   PER,
-  PIECES,
+  PIECE_BITS,
   PIECES_PER_THREAD,
   SEQ,
   TOTAL,
@@ -76,30 +77,40 @@ export function createPoolCore(
       // garbage collector's threads) takes fewer, and the others take the rest
       const pieces = Math.min(threads * PIECES_PER_THREAD, Math.floor(total / grain));
       const per = Math.ceil(total / grain / pieces) * grain;
+      // every piece of the last job is claimed and done: no thread reads these until NEXT says so
       ctl[FN] = id;
       ctl[NARGS] = fnArgs.length;
       fnArgs.forEach((a, i) => (args[i] = a));
-      ctl[PIECES] = pieces;
       ctl[PER] = per;
       ctl[TOTAL] = total;
-      Atomics.store(ctl, NEXT, 0);
       Atomics.store(ctl, FAILED, 0);
-      Atomics.store(ctl, PENDING, workers.length);
+      Atomics.store(ctl, DONE, 0);
+      Atomics.store(ctl, NEXT, pieces << PIECE_BITS);
       Atomics.add(ctl, SEQ, 1);
       Atomics.notify(ctl, SEQ);
       const kernel = exports[fn]!;
-      for (let i = Atomics.add(ctl, NEXT, 1); i < pieces; i = Atomics.add(ctl, NEXT, 1)) {
-        kernel(...fnArgs, i * per, Math.min(total, (i + 1) * per));
-      }
-      let spins = 0;
-      while (Atomics.load(ctl, PENDING) !== 0 && spins++ < SPIN);
-      const deadline = performance.now() + TIMEOUT_MS;
-      for (let left = Atomics.load(ctl, PENDING); left !== 0; left = Atomics.load(ctl, PENDING)) {
-        if (performance.now() > deadline) {
-          throw new BackendError(`thread pool: ${fn} did not finish on ${left} worker(s)`);
+      let thrown: unknown = undefined;
+      for (let i = claimPiece(ctl); i >= 0; i = claimPiece(ctl)) {
+        try {
+          kernel(...fnArgs, i * per, Math.min(total, (i + 1) * per));
+        } catch (e) {
+          // keep counting: the workers still run this job's other pieces, so wait for them
+          thrown ??= e;
+          Atomics.store(ctl, FAILED, 1);
         }
-        Atomics.wait(ctl, PENDING, left, 1000);
+        Atomics.add(ctl, DONE, 1);
       }
+      // wait for the pieces workers claimed (not for workers still waking: they find none left)
+      let spins = 0;
+      while (Atomics.load(ctl, DONE) !== pieces && spins++ < SPIN);
+      const deadline = performance.now() + TIMEOUT_MS;
+      for (let done = Atomics.load(ctl, DONE); done !== pieces; done = Atomics.load(ctl, DONE)) {
+        if (performance.now() > deadline) {
+          throw new BackendError(`thread pool: ${fn} did not finish ${pieces - done} piece(s)`);
+        }
+        Atomics.wait(ctl, DONE, done, 1000);
+      }
+      if (thrown !== undefined) throw thrown;
       if (Atomics.load(ctl, FAILED) !== 0) throw new BackendError(`thread pool: ${fn} failed`);
     },
   };

@@ -6,14 +6,14 @@
 // reports back.
 
 const SEQ = 0;
-const PENDING = 1;
+const DONE = 1;
 const FAILED = 2;
 const FN = 3;
 const NARGS = 4;
 const NEXT = 5;
-const PIECES = 6;
 const PER = 7;
 const TOTAL = 8;
+const PIECE_BITS = 16;
 const ARGS_BYTE = 4 * 16;
 const SPIN = 20000;
 
@@ -40,24 +40,28 @@ export function serveKernels(init, ready = () => {}) {
     while (Atomics.load(ctl, SEQ) === seen && spins++ < SPIN);
     if (Atomics.load(ctl, SEQ) === seen) Atomics.wait(ctl, SEQ, seen);
     seen = Atomics.load(ctl, SEQ);
-    const pieces = ctl[PIECES];
-    const per = ctl[PER];
-    const total = ctl[TOTAL];
-    const fn = fns[ctl[FN]];
-    const n = ctl[NARGS];
-    const a = new Array(n + 2);
-    for (let i = 0; i < n; i++) a[i] = args[i];
-    // claim pieces until none is left (the calling thread and the other workers claim too)
-    for (let i = Atomics.add(ctl, NEXT, 1); i < pieces; i = Atomics.add(ctl, NEXT, 1)) {
+    // claim pieces until none is left (the calling thread and the other workers claim too); a
+    // claim is of the live job, whose caller waits for the piece, so its parameters hold still
+    for (;;) {
+      const word = Atomics.load(ctl, NEXT);
+      const i = word & ((1 << PIECE_BITS) - 1);
+      const pieces = word >>> PIECE_BITS;
+      if (i >= pieces) break;
+      if (Atomics.compareExchange(ctl, NEXT, word, word + 1) !== word) continue;
+      const fn = fns[ctl[FN]];
+      const n = ctl[NARGS];
+      const per = ctl[PER];
+      const a = new Array(n + 2);
+      for (let k = 0; k < n; k++) a[k] = args[k];
       a[n] = i * per;
-      a[n + 1] = Math.min(total, (i + 1) * per);
+      a[n + 1] = Math.min(ctl[TOTAL], (i + 1) * per);
       try {
         fn(...a);
       } catch (e) {
         Atomics.store(ctl, FAILED, 1);
         console.error(`tsgrad worker ${index}: ${e instanceof Error ? e.message : String(e)}`);
       }
+      if (Atomics.add(ctl, DONE, 1) === pieces - 1) Atomics.notify(ctl, DONE);
     }
-    if (Atomics.sub(ctl, PENDING, 1) === 1) Atomics.notify(ctl, PENDING);
   }
 }
