@@ -76,24 +76,24 @@ function wgVAt(O: i32, OH: i32, OW: i32): i32 {
 function wgUAt(O: i32, OH: i32, OW: i32): i32 {
   return wgVAt(O, OH, OW) + 36 * tileRows(OH) * tileGroups(OW) * LANES * NR * 4;
 }
-// @ts-ignore: decorator
-@inline
-function wgMAt(O: i32, OH: i32, OW: i32): i32 {
+/** Bytes of scratch one slot of conv2dWinogradWeightF32 needs. */
+export function winogradWeightScratchBytes(O: i32, OH: i32, OW: i32): i32 {
   const quads = (O + MR - 1) / MR;
   return wgUAt(O, OH, OW) + 36 * quads * tileRows(OH) * tileGroups(OW) * LANES * MR * 4;
 }
 
-/** Bytes of scratch one slot of conv2dWinogradWeightF32 needs. */
-export function winogradWeightScratchBytes(O: i32, OH: i32, OW: i32): i32 {
-  const quads = (O + MR - 1) / MR;
-  return wgMAt(O, OH, OW) + 36 * quads * MR * NR * 4;
+/** Bytes of the float32 sums M one unit of conv2dWinogradWeightF32 leaves for the finish. */
+export function winogradWeightPartialBytes(O: i32): i32 {
+  return 36 * ((O + MR - 1) / MR) * MR * NR * 4;
 }
 
 /**
- * dW [O, C, 5, 5] = the weight gradient of a 5×5, stride-1 conv (no dilation or groups, padding
- * (ph, pw)) from x [N, C, H, W] and dy [N, O, OH, OW]. Units of work are runs of NR input
- * channels; each unit sums over every sample and tile in one order, so the bits do not depend on
- * the thread count. This call runs the units of slots [start, end).
+ * The sums M of the weight gradient of a 5×5, stride-1 conv (no dilation or groups, padding
+ * (ph, pw)) from x [N, C, H, W] and dy [N, O, OH, OW], for conv2dWinogradWeightFinishF32 to
+ * transform into dW. Units of work are (run of NR input channels, chunk of samples): the samples
+ * are cut into `chunks` fixed runs (not by thread), each unit sums over its samples and every tile
+ * in one order into its own `partials` block, so the bits do not depend on the thread count and a
+ * slow thread takes fewer units. This call runs the units of slots [start, end).
  */
 export function conv2dWinogradWeightF32(
   N: i32,
@@ -107,7 +107,8 @@ export function conv2dWinogradWeightF32(
   pw: i32,
   x: usize,
   dy: usize,
-  dw: usize,
+  partials: usize,
+  chunks: i32,
   scratch: usize,
   slotBytes: i32,
   slots: i32,
@@ -131,16 +132,18 @@ export function conv2dWinogradWeightF32(
   const grads = scr + <usize>wgGradAt(OH, OW);
   const vb = scr + <usize>wgVAt(O, OH, OW);
   const ua = scr + <usize>wgUAt(O, OH, OW);
-  const m = scr + <usize>wgMAt(O, OH, OW);
   const planeBytes = <usize>((2 * TH + 4) * Wp) << 2;
   const gradBytes = <usize>(GH * GW) << 2;
-  const units = (C + NR - 1) / NR;
+  const units = ((C + NR - 1) / NR) * chunks;
   const u1 = slotStart(units, slots, end);
   for (let u = slotStart(units, slots, start); u < u1; u++) {
-    const c0 = u * NR;
+    const c0 = (u / chunks) * NR;
     const nc = min(NR, C - c0);
-    memory.fill(m, 0, <usize>(36 * quads * MR * NR) << 2);
-    for (let n = 0; n < N; n++) {
+    const k = u % chunks;
+    const mBytes = <usize>winogradWeightPartialBytes(O);
+    const m = partials + <usize>u * mBytes;
+    memory.fill(m, 0, mBytes);
+    for (let n = (k * N) / chunks; n < ((k + 1) * N) / chunks; n++) {
       // zero-padded planes of this unit's channels, and of every output gradient
       memory.fill(planes, 0, <usize>NR * planeBytes);
       for (let c = 0; c < nc; c++) {
@@ -234,9 +237,42 @@ export function conv2dWinogradWeightF32(
         }
       }
     }
+  }
+}
+
+/**
+ * dW [O, C, 5, 5] from the `chunks` blocks of sums per run of NR input channels that
+ * conv2dWinogradWeightF32 left in `partials`: the blocks summed in chunk order, then Aᵀ·M·A in
+ * float64. Units of work are the channel runs; `scratch` holds 480 bytes per slot.
+ */
+export function conv2dWinogradWeightFinishF32(
+  C: i32,
+  O: i32,
+  partials: usize,
+  chunks: i32,
+  dw: usize,
+  scratch: usize,
+  slots: i32,
+  start: i32,
+  end: i32,
+): void {
+  const quads = (O + MR - 1) / MR;
+  const mBytes = <usize>winogradWeightPartialBytes(O);
+  const s = scratch + <usize>start * 480; // 5 × 6 float64
+  const y = s + 240; // 5 × 5 float64
+  const units = (C + NR - 1) / NR;
+  const u1 = slotStart(units, slots, end);
+  for (let u = slotStart(units, slots, start); u < u1; u++) {
+    const c0 = u * NR;
+    const nc = min(NR, C - c0);
+    const m = partials + <usize>(u * chunks) * mBytes;
+    for (let k = 1; k < chunks; k++) {
+      const src = m + <usize>k * mBytes;
+      for (let i: usize = 0; i < mBytes; i += 16) {
+        v128.store(m + i, f32x4.add(v128.load(m + i), v128.load(src + i)));
+      }
+    }
     // dW[o, c] = Aᵀ·M·A, in float64 from the float32 sums
-    const s = rows; // 5 × 6
-    const y = rows + 240; // 5 × 5
     for (let o = 0; o < O; o++) {
       for (let c = 0; c < nc; c++) {
         const mo = m + (<usize>(o * NR + c) << 2);

@@ -105,6 +105,13 @@ function paddedPlanes(
 
 /** The most scratch a thread may take for a Winograd call (its whole working set, kept in L2). */
 const WINOGRAD_SLOT_MAX = 1 << 20;
+/**
+ * Fixed runs of samples the Winograd weight gradient sums apart (then adds in order): units of
+ * work that do not depend on the thread count, so neither do the bits.
+ */
+const WINOGRAD_WEIGHT_CHUNKS = 4;
+/** Scratch bytes a slot of conv2dWinogradWeightFinishF32 takes. */
+const FINISH_SLOT_BYTES = 480;
 /** Input channels below which the Winograd GEMMs (K = input channels) are too thin to pay. */
 const WINOGRAD_MIN_CHANNELS = 8;
 
@@ -226,7 +233,12 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     return y;
   }
 
-  /** Runs conv2dWinogradWeightF32: dW [O, C, 5, 5] from x and the output gradient in the arena. */
+  /**
+   * Runs conv2dWinogradWeightF32 then its finish: dW [O, C, 5, 5] from x and the output gradient
+   * in the arena. The samples are summed in WINOGRAD_WEIGHT_CHUNKS fixed runs, each a unit of work
+   * of its own, so the threads share the work evenly (a run of input channels alone made two units
+   * for the convnet's conv2, and one thread waited for the other).
+   */
   function winogradWeightGradient(
     g: Geometry,
     p: Conv2dParams,
@@ -235,15 +247,30 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     dy: number,
   ): number {
     const dw = rt.arena.alloc(g.O * g.C * 25 * 4);
-    const slots = slotsFor(1);
+    const chunks = Math.min(g.N, WINOGRAD_WEIGHT_CHUNKS);
+    const runs = Math.ceil(g.C / NR);
+    const partials = rt.arena.alloc(runs * chunks * rt.exports["winogradWeightPartialBytes"]!(g.O));
+    const slots = slotsFor(PIECES_PER_THREAD);
     const scratch = rt.arena.alloc(slots * slotBytes);
-    const args = [g.N, g.C, g.H, g.W, g.O, g.OH, g.OW, p.padding[0], p.padding[1], x, dy, dw];
+    const args = [g.N, g.C, g.H, g.W, g.O, g.OH, g.OW, p.padding[0], p.padding[1], x, dy];
     const madds = g.N * g.O * g.OH * g.OW * g.C * 25;
     rt.split(
       "conv2dWinogradWeightF32",
-      [...args, scratch, slotBytes, slots],
+      [...args, partials, chunks, scratch, slotBytes, slots],
       slots,
       madds / MADDS_PER_WORK,
+    );
+    const finish = rt.arena.alloc(runs * FINISH_SLOT_BYTES);
+    rt.exports["conv2dWinogradWeightFinishF32"]!(
+      g.C,
+      g.O,
+      partials,
+      chunks,
+      dw,
+      finish,
+      runs,
+      0,
+      runs,
     );
     return dw;
   }
