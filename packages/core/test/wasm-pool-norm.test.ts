@@ -198,16 +198,31 @@ function channelArgs(c: number, mean = 0) {
   };
 }
 
+/** A float64 [n] view of `data`. */
+const f64 = (data: Float64Array): View => ({
+  data,
+  dtype: "float64",
+  shape: [data.length],
+  strides: [1],
+  offset: 0,
+});
+
+/** The first index where `a` and `b` differ in bits (or in length, their shorter length), else −1. */
+function firstDifference(a: TypedArray, b: TypedArray): number {
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  if (x.length !== y.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return Math.floor(i / a.BYTES_PER_ELEMENT);
+  return -1;
+}
+
 function checkNorm(backend: ComposedBackend, shape: number[], offset = 0): void {
   const x = normal(shape, offset);
   const what = `[${shape.join(", ")}] + ${offset}`;
-  const stats = onWasm(backend, "batchNormStats", (b) => b.batchNormStats(x));
-  const ref = jsBackend.batchNormStats(x);
-  expect(stats.mean).toBeInstanceOf(Float64Array);
   const spread = 1 + Math.abs(offset);
-  expectClose(stats.mean, ref.mean, `${what}: mean`, 1e-6, 1e-6 * spread);
-  expectClose(stats.variance, ref.variance, `${what}: variance`, 1e-5, 1e-6);
   const a = channelArgs(shape[1]!, offset);
+  const eps = 1e-5;
+  const invstdOf = (v: Float64Array) => f64(v.map((s) => 1 / Math.sqrt(s + eps)));
   for (const affine of [true, false]) {
     const [w, bias] = affine ? [a.weight, a.bias] : [null, null];
     expectClose(
@@ -217,6 +232,19 @@ function checkNorm(backend: ComposedBackend, shape: number[], offset = 0): void 
       1e-5,
       1e-5 * spread,
     );
+    // training mode: the batch statistics, and the output normalised with them in the same call
+    const got = onWasm(backend, "batchNormTraining", (b) => b.batchNormTraining(x, w, bias, eps));
+    const ref = jsBackend.batchNormTraining(x, w, bias, eps);
+    expect(got.mean).toBeInstanceOf(Float64Array);
+    expectClose(got.mean, ref.mean, `${what}: mean`, 1e-6, 1e-6 * spread);
+    expectClose(got.variance, ref.variance, `${what}: variance`, 1e-5, 1e-6);
+    const tag = `${what}: training output (affine ${affine})`;
+    expectClose(got.output, ref.output, tag, 1e-4, 1e-5 * spread);
+    // the same bits as the forward kernel given those statistics, on either backend
+    const apart = backend.batchNormForward(x, f64(got.mean), invstdOf(got.variance), w, bias);
+    expect(firstDifference(got.output, apart), `${tag}, wasm`).toBe(-1);
+    const jsApart = jsBackend.batchNormForward(x, f64(ref.mean), invstdOf(ref.variance), w, bias);
+    expect(firstDifference(ref.output, jsApart), `${tag}, js`).toBe(-1);
     const g = normal(shape);
     for (const training of [true, false]) {
       const got = onWasm(backend, "batchNormBackward", (b) =>
@@ -276,10 +304,10 @@ describe("the convnet's shapes (batch 100), one and two threads", () => {
     const g = normal(shape);
     const a = channelArgs(shape[1]);
     const run = (be: ComposedBackend): TypedArray[] => {
-      const s = be.batchNormStats(x);
+      const t = be.batchNormTraining(x, a.weight, a.bias, 1e-5);
       const y = be.batchNormForward(x, a.mean, a.invstd, a.weight, a.bias);
       const r = be.batchNormBackward(g, x, a.mean, a.invstd, a.weight, true);
-      return [s.mean, s.variance, y, r.gradInput, r.gradWeight, r.gradBias];
+      return [t.mean, t.variance, t.output, y, r.gradInput, r.gradWeight, r.gradBias];
     };
     const [one, two] = backends.map(run);
     one!.forEach((v, i) => expectSame(two![i]!, v, `output ${i}, 1 vs 2 threads`));

@@ -232,16 +232,6 @@ export interface Backend {
   /** The adjoint of `avgPool2d`: spreads `grad` [N, C, OH, OW] over an input of `inputShape`. */
   avgPool2dBackward(grad: View, inputShape: readonly number[], p: AvgPool2dParams): TypedArray;
   /**
-   * Per-channel mean and biased variance of `x` [N, C, ...] over every dim but 1, accumulated in
-   * float64 (two passes).
-   */
-  batchNormStats(x: View): {
-    /** Per-channel mean, [C]. */
-    mean: Float64Array;
-    /** Per-channel biased variance, [C]. */
-    variance: Float64Array;
-  };
-  /**
    * `(x − mean[c])·invstd[c]·weight[c] + bias[c]` for `x` [N, C, ...]; `mean`, `invstd`, `weight`,
    * `bias` are [C] (weight/bias `null` = 1/0). Output has `x.dtype`.
    */
@@ -252,6 +242,25 @@ export interface Backend {
     weight: View | null,
     bias: View | null,
   ): TypedArray;
+  /**
+   * Training-mode batch norm: the per-channel mean and biased variance of `x` [N, C, ...] over
+   * every dim but 1, accumulated in float64 (two passes), and in the same call the output exactly
+   * as `batchNormForward` gives it with that mean and `invstd[c] = 1/√(variance[c] + eps)`
+   * (float64). Output has `x.dtype`.
+   */
+  batchNormTraining(
+    x: View,
+    weight: View | null,
+    bias: View | null,
+    eps: number,
+  ): {
+    /** The normalised, scaled and shifted `x`. */
+    output: TypedArray;
+    /** Per-channel mean, [C]. */
+    mean: Float64Array;
+    /** Per-channel biased variance, [C]. */
+    variance: Float64Array;
+  };
   /**
    * Gradients of `batchNormForward` for upstream `grad` (shape of `x`). With `training`, `mean`
    * and `invstd` are the batch statistics of `x` and gradInput includes the paths through them;

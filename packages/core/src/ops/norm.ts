@@ -56,15 +56,18 @@ function checkArgs(x: Tensor, named: Record<string, Tensor | null>): number {
   return c;
 }
 
-/** The batch or running statistics to normalise with, as float64 [C] arrays. */
-function statistics(
+/**
+ * The output and the statistics it was normalised with (float64 [C] arrays): in training, the
+ * batch's, with the running statistics updated in place; in eval, the running ones.
+ */
+function normalize(
   x: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  training: boolean,
-  momentum: number,
-  eps: number,
-): { mean: Float64Array; invstd: Float64Array } {
+  weight: Tensor | null,
+  bias: Tensor | null,
+  { training, momentum, eps }: Required<BatchNormOptions>,
+): { output: Tensor; mean: Float64Array; invstd: Float64Array } {
   if (training) {
     const count = x.numel() / x.shape[1]!;
     if (count <= 1) {
@@ -72,24 +75,25 @@ function statistics(
         `batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}`,
       );
     }
-    const { mean: m, variance: v } = be().batchNormStats(x);
+    const r = be().batchNormTraining(x, weight, bias, eps);
     // NOTE: normalise with the biased variance; the running average takes the unbiased one
     noGrad(() => {
-      const update = (r: Tensor | null, stat: Float64Array, k: number): void => {
-        if (r)
+      const update = (run: Tensor | null, stat: Float64Array, k: number): void => {
+        if (run)
           add_(
-            mul_(r, 1 - momentum),
+            mul_(run, 1 - momentum),
             wrap(
               stat.map((s) => s * k),
-              r.shape,
+              run.shape,
             ),
             momentum,
           );
       };
-      update(runningMean, m, 1);
-      update(runningVar, v, count / (count - 1));
+      update(runningMean, r.mean, 1);
+      update(runningVar, r.variance, count / (count - 1));
     });
-    return { mean: m, invstd: v.map((s) => 1 / Math.sqrt(s + eps)) };
+    const invstd = r.variance.map((s) => 1 / Math.sqrt(s + eps));
+    return { output: wrap(r.output, x.shape, x.dtype), mean: r.mean, invstd };
   }
   if (!runningMean || !runningVar) {
     throw new ValueError(
@@ -98,7 +102,9 @@ function statistics(
   }
   const m = Float64Array.from(runningMean.dataSync());
   const v = Float64Array.from(runningVar.dataSync());
-  return { mean: m, invstd: v.map((s) => 1 / Math.sqrt(s + eps)) };
+  const invstd = v.map((s) => 1 / Math.sqrt(s + eps));
+  const output = be().batchNormForward(x, vec(m), vec(invstd), weight, bias);
+  return { output: wrap(output, x.shape, x.dtype), mean: m, invstd };
 }
 
 /**
@@ -123,12 +129,8 @@ export function batchNorm(
   const momentum = options.momentum ?? 0.1;
   const eps = options.eps ?? 1e-5;
   const c = checkArgs(x, { runningMean, runningVar, weight, bias });
-  const stats = statistics(x, runningMean, runningVar, training, momentum, eps);
-  const out = wrap(
-    be().batchNormForward(x, vec(stats.mean), vec(stats.invstd), weight, bias),
-    x.shape,
-    x.dtype,
-  );
+  const modes = { training, momentum, eps };
+  const { output: out, ...stats } = normalize(x, runningMean, runningVar, weight, bias, modes);
   const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
   const inputs = [x, runningMean, runningVar, weight, bias];

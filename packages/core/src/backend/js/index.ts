@@ -3,7 +3,7 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.js";
 import { binary, reluBackward, unary, where } from "./elementwise.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
 import { matmul } from "./matmul.js";
-import { batchNormBackward, batchNormForward, batchNormStats } from "./norm.js";
+import { batchNormBackward, batchNormForward, batchNormTraining } from "./norm.js";
 import { adamStep } from "./optim.js";
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool.js";
 import { argReduce, reduce } from "./reduce.js";
@@ -47,8 +47,8 @@ export const jsBackend: Backend = {
   maxPool2dBackward,
   avgPool2d,
   avgPool2dBackward,
-  batchNormStats,
   batchNormForward,
+  batchNormTraining,
   batchNormBackward,
   adamStep,
 };

@@ -20,7 +20,7 @@ function perChannel(v: View | null, c: number, fill: number): Float64Array {
 }
 
 /** Per-channel mean and biased variance, two passes in float64. */
-export function batchNormStats(x: View): { mean: Float64Array; variance: Float64Array } {
+function batchNormStats(x: View): { mean: Float64Array; variance: Float64Array } {
   const [N, C, L] = ncl(x.shape);
   const d = contiguousData(x);
   const mean = new Float64Array(C);
@@ -146,4 +146,22 @@ export function batchNormBackward(
     }
   }
   return { gradInput, gradWeight, gradBias };
+}
+
+/** Statistics and output of training-mode batch norm (see the Backend interface). */
+export function batchNormTraining(
+  x: View,
+  weight: View | null,
+  bias: View | null,
+  eps: number,
+): { output: TypedArray; mean: Float64Array; variance: Float64Array } {
+  const { mean, variance } = batchNormStats(x);
+  const invstd = variance.map((v) => 1 / Math.sqrt(v + eps));
+  const output = batchNormForward(x, float64View(mean), float64View(invstd), weight, bias);
+  return { output, mean, variance };
+}
+
+/** A float64 [n] view over `data`. */
+function float64View(data: Float64Array): View {
+  return { data, dtype: "float64", shape: [data.length], strides: [1], offset: 0 };
 }

@@ -27,6 +27,31 @@ function takeF64(rt: WasmRuntime, address: number, n: number): Float64Array {
 }
 
 /**
+ * Runs batchNormForwardF32 over x [N, C, L] at `src` in the arena: `(x − mean)·invstd·weight +
+ * bias` with the per-channel vectors rounded to float32 (the scale after its float64 product).
+ * Returns the output's address.
+ */
+function normalize(
+  rt: WasmRuntime,
+  src: number,
+  [N, C, L]: [number, number, number],
+  mean: Float64Array,
+  invstd: Float64Array,
+  weight: View | null,
+  bias: View | null,
+): number {
+  const w = perChannel(weight, C, 1);
+  const scale = Float32Array.from(invstd, (s, c) => s * w[c]!);
+  const n = N * C * L;
+  const out = rt.arena.alloc(n * 4);
+  const m = rt.arena.put(Float32Array.from(mean));
+  const sc = rt.arena.put(scale);
+  const b = rt.arena.put(Float32Array.from(perChannel(bias, C, 0)));
+  rt.split("batchNormForwardF32", [src, out, m, sc, b, C, L], N * C, n);
+  return out;
+}
+
+/**
  * Batch-norm kernels over float32 [N, C, L] data. Statistics and backward split over channels,
  * so each per-channel sum is one thread's, in one order (the same for any thread count); the
  * backward is fused: one pass for Σg and Σg·(x − μ), one for gradInput, per channel while its
@@ -34,31 +59,28 @@ function takeF64(rt: WasmRuntime, address: number, n: number): Float64Array {
  */
 export function normKernels(rt: WasmRuntime): PartialBackend["kernels"] {
   return {
-    batchNormStats(x) {
+    batchNormForward(x, mean, invstd, weight, bias) {
+      const [N, C, L] = ncl(x.shape);
+      const is = perChannel(invstd, C, 1);
+      return rt.arena.scope(() => {
+        const out = normalize(rt, rt.put(x), [N, C, L], perChannel(mean, C, 0), is, weight, bias);
+        return rt.takeF32(out, N * C * L);
+      });
+    },
+
+    batchNormTraining(x, weight, bias, eps) {
       const [N, C, L] = ncl(x.shape);
       return rt.arena.scope(() => {
+        // x copied in once for the statistics and the output
         const src = rt.put(x);
         const mean = rt.arena.alloc(C * 8);
         const variance = rt.arena.alloc(C * 8);
         rt.split("batchNormStatsF32", [src, mean, variance, N, C, L], C, 2 * N * C * L);
-        return { mean: takeF64(rt, mean, C), variance: takeF64(rt, variance, C) };
-      });
-    },
-
-    batchNormForward(x, mean, invstd, weight, bias) {
-      const [N, C, L] = ncl(x.shape);
-      const is = perChannel(invstd, C, 1);
-      const w = perChannel(weight, C, 1);
-      const scale = Float32Array.from(is, (s, c) => s * w[c]!);
-      const n = N * C * L;
-      return rt.arena.scope(() => {
-        const src = rt.put(x);
-        const out = rt.arena.alloc(n * 4);
-        const m = rt.arena.put(Float32Array.from(perChannel(mean, C, 0)));
-        const sc = rt.arena.put(scale);
-        const b = rt.arena.put(Float32Array.from(perChannel(bias, C, 0)));
-        rt.split("batchNormForwardF32", [src, out, m, sc, b, C, L], N * C, n);
-        return rt.takeF32(out, n);
+        const m = takeF64(rt, mean, C);
+        const v = takeF64(rt, variance, C);
+        const is = v.map((s) => 1 / Math.sqrt(s + eps));
+        const out = normalize(rt, src, [N, C, L], m, is, weight, bias);
+        return { output: rt.takeF32(out, N * C * L), mean: m, variance: v };
       });
     },
 
