@@ -101,13 +101,15 @@ function packPixels(
  * GEMM whose rows are output pixels and whose columns are output channels: im2col is fused into
  * the A packing (one vector load per tap for four neighbouring pixels) and the tiles are stored
  * transposed, straight into y's channel planes. Units: (sample, group, run of `block` output
- * pixels); taps are summed in K blocks of `kc`, in order, whatever the thread.
+ * pixels); taps are summed in K blocks of `kc`, in order, whatever the thread. With `bias` (0:
+ * none), bias[o] is added to each unit's outputs after its last K block, while they are in cache.
  */
 export function conv2dPixelsF32(
   geometry: usize,
   x: usize,
   packedW: usize,
   y: usize,
+  bias: usize,
   scratch: usize,
   slots: i32,
   start: i32,
@@ -162,5 +164,26 @@ export function conv2dPixelsF32(
         }
       }
     }
+    if (bias != 0) {
+      for (let o = 0; o < Og; o++) {
+        addToRun(f32At(yo, o * P + p0), p1 - p0, load<f32>(f32At(bias, gi * Og + o)));
+      }
+    }
+  }
+}
+
+/** Adds `b` to the `n` floats at `at`. */
+// @ts-ignore: decorator
+@inline
+function addToRun(at: usize, n: i32, b: f32): void {
+  const bv = f32x4.splat(b);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = at + (<usize>i << 2);
+    v128.store(a, f32x4.add(v128.load(a), bv));
+  }
+  for (; i < n; i++) {
+    const a = at + (<usize>i << 2);
+    store<f32>(a, load<f32>(a) + b);
   }
 }

@@ -212,6 +212,26 @@ describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
     }
   });
 
+  test.each([
+    ...CASES.filter(
+      (c) => c.name.startsWith("convnet") || c.name === "1×1" || c.name.startsWith("groups"),
+    ),
+    { name: "no input channels", x: [2, 0, 5, 5], w: [3, 3, 3], padding: [1, 1] } as Case,
+  ])("$name: the bias is added to the finished sums", (c) => {
+    const s = setup(c);
+    const O = c.w[0];
+    const bias = tensor([O], 7);
+    for (const be of [oneThread, twoThreads]) {
+      const plain = be.conv2d(s.x, s.w, null, s.outSize, s.p) as Float32Array;
+      const got = inWasm(be, "conv2d", () => be.conv2d(s.x, s.w, bias, s.outSize, s.p));
+      const P = s.outSize[0] * s.outSize[1];
+      const b = bias.data as Float32Array;
+      const want = plain.map((v, i) => v + b[Math.floor(i / P) % O]!);
+      const bad = got.findIndex((v, i) => !Object.is(v, want[i]));
+      expect(bad, `${c.name} on ${be.threads} thread(s): first element not sum + bias`).toBe(-1);
+    }
+  });
+
   const SPLIT_CASES: Case[] = [
     { ...CASES.at(-2)!, x: [16, 1, 28, 28] },
     { ...CASES.at(-1)!, x: [8, 16, 14, 14] },

@@ -1,6 +1,6 @@
 import type { Conv2dParams, PartialBackend } from "../backend.js";
 import { gemmScratchBytes, MADDS_PER_WORK } from "./matmul.js";
-import { CHEAP, putInts } from "./operands.js";
+import { putInts } from "./operands.js";
 import { PIECES_PER_THREAD } from "./pool-protocol.js";
 import type { WasmRuntime } from "./runtime.js";
 
@@ -280,7 +280,14 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
    * packConvWeightsF32 (`flip` for the input gradient's flipped weights). Units of work are runs
    * of whole MR-pixel panels whose packed taps stay within PACKED_BYTES.
    */
-  function pixelsConv(g: Geometry, p: Conv2dParams, x: number, w: number, flip: boolean): number {
+  function pixelsConv(
+    g: Geometry,
+    p: Conv2dParams,
+    x: number,
+    w: number,
+    flip: boolean,
+    bias: number,
+  ): number {
     const Kc = (g.C / g.G) * g.kh * g.kw;
     const kc = Math.ceil(Kc / Math.ceil(Kc / KC_MAX));
     const P = g.OH * g.OW;
@@ -293,7 +300,9 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     rt.exports["packConvWeightsF32"]!(w, O, Cg, g.kh, g.kw, g.G, flip ? 1 : 0, packedW);
     const y = rt.arena.alloc(g.N * g.O * P * 4);
     if (Kc === 0) {
+      // no input channels: the output is the bias alone
       rt.arena.f32(y, g.N * g.O * P).fill(0);
+      if (bias !== 0) rt.exports["channelBiasF32"]!(y, bias, g.O, P, 0, g.N * g.O);
       return y;
     }
     const padded = paddedPlanes(g, p, block);
@@ -303,7 +312,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     const fields = { chunks: 0, block, ld: 0, wp: padded.wp, padAt, kc, tapAt, packAt };
     const slotBytes = padAt + padded.floats * 4;
     const planes = { ...fields, planeRows: padded.rows };
-    launch("conv2dPixelsF32", g, p, planes, slotBytes, [x, packedW, y], PIECES_PER_THREAD);
+    launch("conv2dPixelsF32", g, p, planes, slotBytes, [x, packedW, y, bias], PIECES_PER_THREAD);
     return y;
   }
 
@@ -329,8 +338,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
           const y = winogradConv(g, p, slot, xa, wa, false, bias ? rt.put(bias) : 0);
           return rt.takeF32(y, N * O * P);
         }
-        const y = pixelsConv(g, p, xa, wa, false);
-        if (bias) rt.split("channelBiasF32", [y, rt.put(bias), O, P], N * O, N * O * P * CHEAP);
+        const y = pixelsConv(g, p, xa, wa, false, bias ? rt.put(bias) : 0);
         return rt.takeF32(y, N * O * P);
       });
     },
@@ -363,7 +371,7 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       const panelWaste = (Math.ceil(Cg / NR) * NR) / Cg;
       if (asConv && panelWaste <= 4 / 3) {
         return rt.arena.scope(() => {
-          const dx = pixelsConv(t, tp, rt.put(grad), rt.put(weight), true);
+          const dx = pixelsConv(t, tp, rt.put(grad), rt.put(weight), true, 0);
           return rt.takeF32(dx, size);
         });
       }
