@@ -223,13 +223,45 @@ describe(`wasm conv kernels (${oneThread.simd} SIMD)`, () => {
     const bias = tensor([O], 7);
     for (const be of [oneThread, twoThreads]) {
       const plain = be.conv2d(s.x, s.w, null, s.outSize, s.p) as Float32Array;
-      const got = inWasm(be, "conv2d", () => be.conv2d(s.x, s.w, bias, s.outSize, s.p));
+      const got = inWasm(
+        be,
+        "conv2d",
+        () => be.conv2d(s.x, s.w, bias, s.outSize, s.p) as Float32Array,
+      );
       const P = s.outSize[0] * s.outSize[1];
       const b = bias.data as Float32Array;
       const want = plain.map((v, i) => v + b[Math.floor(i / P) % O]!);
       const bad = got.findIndex((v, i) => !Object.is(v, want[i]));
       expect(bad, `${c.name} on ${be.threads} thread(s): first element not sum + bias`).toBe(-1);
     }
+  });
+
+  test.each(CASES)("$name: the gradients in one call are the kernels' apart, bit for bit", (c) => {
+    const s = setup(c);
+    const all = { input: true, weight: true, bias: true };
+    for (const be of [oneThread, twoThreads, jsBackend]) {
+      const want = {
+        gradInput: be.conv2dBackwardInput(s.dy, s.w, s.inSize, s.p),
+        gradWeight: be.conv2dBackwardWeight(s.x, s.dy, s.kernel, s.p),
+        gradBias: be.reduce("sum", s.dy, [0, 2, 3], "float32"),
+      };
+      for (const needs of [all, { ...all, input: false }, { ...all, weight: false, bias: false }]) {
+        const got = be.conv2dBackward(s.x, s.w, s.dy, s.p, needs);
+        for (const k of ["gradInput", "gradWeight", "gradBias"] as const) {
+          const asked = needs[k === "gradInput" ? "input" : k === "gradWeight" ? "weight" : "bias"];
+          const tag = `${c.name}, ${be.name} ${be.threads}t, ${k} (${JSON.stringify(needs)})`;
+          if (!asked) {
+            expect(got[k], tag).toBeNull();
+            continue;
+          }
+          const bad = got[k]!.findIndex((v, i) => !Object.is(v, want[k][i]));
+          expect([got[k]!.length, bad], tag).toEqual([want[k].length, -1]);
+        }
+      }
+    }
+    const before = oneThread.counts.get("conv2dBackward")!.fast;
+    oneThread.conv2dBackward(s.x, s.w, s.dy, s.p, all);
+    expect(oneThread.counts.get("conv2dBackward")!.fast, "ran in wasm").toBe(before + 1);
   });
 
   const SPLIT_CASES: Case[] = [

@@ -52,6 +52,16 @@ export type BinaryOp =
 /** Reductions over a set of axes. */
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
+/** Which gradients `conv2dBackward` computes. */
+export interface ConvGradients {
+  /** The input's. */
+  readonly input: boolean;
+  /** The weight's. */
+  readonly weight: boolean;
+  /** The bias's. */
+  readonly bias: boolean;
+}
+
 /**
  * Geometry of a 2-D convolution over [N, C, H, W] data, per axis as (height, width). `padding` is
  * the zero border before the first row/column; the far border is implied by the output size the
@@ -200,6 +210,27 @@ export interface Backend {
     kernelSize: readonly [number, number],
     p: Conv2dParams,
   ): TypedArray;
+  /**
+   * The gradients of `conv2d` (input `x` [N, C, H, W], `weight` [O, C/groups, kh, kw]) for
+   * upstream `grad` [N, O, OH, OW] in one call, each only where `needs` asks (else null): the
+   * same values as `conv2dBackwardInput(grad, weight, [H, W], p)`, `conv2dBackwardWeight(x, grad,
+   * [kh, kw], p)` and `reduce("sum", grad, [0, 2, 3], grad.dtype)`, so a backend may share one
+   * copy of `grad` between them.
+   */
+  conv2dBackward(
+    x: View,
+    weight: View,
+    grad: View,
+    p: Conv2dParams,
+    needs: ConvGradients,
+  ): {
+    /** Gradient of the input, [N, C, H, W]. */
+    gradInput: TypedArray | null;
+    /** Gradient of the weight, [O, C/groups, kh, kw]. */
+    gradWeight: TypedArray | null;
+    /** Gradient of the bias, [O]. */
+    gradBias: TypedArray | null;
+  };
   /** `out[..i..] = x[..index[..i..]..]` along `dim`; output has `index.shape`. */
   gather(x: View, dim: number, index: View): TypedArray;
   /** Returns a copy of `x` with `src` added at `index` along `dim` (index and src share a shape). */

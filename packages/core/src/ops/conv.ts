@@ -1,6 +1,7 @@
 import { recordOp } from "../autograd/define-op.js";
 import type { OpAttrs } from "../debug/observer.js";
-import type { Conv2dParams } from "../backend/backend.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import type { Conv2dParams, ConvGradients } from "../backend/backend.js";
 import { convGeometry, type ConvArgs, type ConvGeometry } from "../conv-shape.js";
 import { assertFloating } from "../dtype.js";
 import { DTypeError, ShapeError, fmtShape } from "../errors.js";
@@ -41,13 +42,39 @@ export function conv2dRaw(
     "conv2d",
     [x, w, bias],
     out,
-    (g, c) => [
-      x.requiresGrad ? conv2dBackwardInputRaw(g, c.input(1), inSize, p) : null,
-      w.requiresGrad ? conv2dBackwardWeightRaw(c.input(0), g, kSize, p) : null,
-      bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
-    ],
+    (g, c) => {
+      const needs = { input: x.requiresGrad, weight: w.requiresGrad, bias: !!bias?.requiresGrad };
+      if (!isGradEnabled()) return conv2dGradients(c.input(0), c.input(1), g, p, needs);
+      return [
+        needs.input ? conv2dBackwardInputRaw(g, c.input(1), inSize, p) : null,
+        needs.weight ? conv2dBackwardWeightRaw(c.input(0), g, kSize, p) : null,
+        needs.bias ? sum(g, [0, 2, 3]) : null,
+      ];
+    },
     convAttrs(p),
   );
+}
+
+/**
+ * The gradients of conv2d(x, w) for `g` when no graph is recorded: one backend call that may share
+ * `g`'s copy between them, with the same values, and shown to observers as the ops the recorded
+ * path runs.
+ */
+function conv2dGradients(
+  x: Tensor,
+  w: Tensor,
+  g: Tensor,
+  p: Conv2dParams,
+  needs: ConvGradients,
+): [Tensor | null, Tensor | null, Tensor | null] {
+  const r = be().conv2dBackward(x, w, g, p, needs);
+  const gx = r.gradInput && wrap(r.gradInput, x.shape, g.dtype);
+  const gw = r.gradWeight && wrap(r.gradWeight, w.shape, x.dtype);
+  const gb = r.gradBias && wrap(r.gradBias, [g.shape[1]!], g.dtype);
+  if (gx) recordOp("conv2dBackwardInput", [g, w], gx, null, convAttrs(p));
+  if (gw) recordOp("conv2dBackwardWeight", [x, g], gw, null, convAttrs(p));
+  if (gb) recordOp("sum", [g], gb, null, { dim: [0, 2, 3], keepdim: false });
+  return [gx, gw, gb];
 }
 
 /** Input-gradient kernel as an op: g [N, O, OH, OW], w [O, C/g, kh, kw] → [N, C, ...inSize]. */

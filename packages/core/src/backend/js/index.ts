@@ -1,4 +1,4 @@
-import type { Backend, View } from "../backend.js";
+import type { Backend, Conv2dParams, ConvGradients, View } from "../backend.js";
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.js";
 import { binary, reluBackward, unary, where } from "./elementwise.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
@@ -16,6 +16,16 @@ function assign(dst: View, src: View): void {
     const [sd, ss] = inner as [number, number];
     for (let i = 0; i < n; i++, pd += sd, ps += ss) d[pd] = s[ps]!;
   });
+}
+
+/** The three conv gradients, each by its own kernel. */
+function conv2dBackward(x: View, weight: View, grad: View, p: Conv2dParams, needs: ConvGradients) {
+  const spatial = (v: View): [number, number] => [v.shape[2]!, v.shape[3]!];
+  return {
+    gradInput: needs.input ? conv2dBackwardInput(grad, weight, spatial(x), p) : null,
+    gradWeight: needs.weight ? conv2dBackwardWeight(x, grad, spatial(weight), p) : null,
+    gradBias: needs.bias ? reduce("sum", grad, [0, 2, 3], grad.dtype) : null,
+  };
 }
 
 /**
@@ -39,6 +49,7 @@ export const jsBackend: Backend = {
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,
+  conv2dBackward,
   gather,
   scatterAdd,
   indexSelect,

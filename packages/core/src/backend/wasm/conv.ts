@@ -1,7 +1,9 @@
 import type { Conv2dParams, PartialBackend } from "../backend.js";
 import { gemmScratchBytes, MADDS_PER_WORK } from "./matmul.js";
-import { putInts } from "./operands.js";
+import { contiguousStrides, numelOf } from "../../shape.js";
+import { CHEAP, putInts } from "./operands.js";
 import { PIECES_PER_THREAD } from "./pool-protocol.js";
+import { putReduceGeometry, REDUCE } from "./reduce.js";
 import type { WasmRuntime } from "./runtime.js";
 
 // Convolution through the GEMM inside wasm (assembly/conv.ts has the matrices, conv-pixels.ts the
@@ -114,6 +116,30 @@ const WINOGRAD_WEIGHT_CHUNKS = 4;
 const FINISH_SLOT_BYTES = 480;
 /** Input channels below which the Winograd GEMMs (K = input channels) are too thin to pay. */
 const WINOGRAD_MIN_CHANNELS = 8;
+
+/** The geometry of the conv whose input gradient of size `inSize` comes from `grad` and `weight`. */
+function inputGradientGeometry(
+  grad: readonly number[],
+  weight: readonly number[],
+  [H, W]: readonly [number, number],
+  p: Conv2dParams,
+): Geometry {
+  const [N, O, OH, OW] = grad as [number, number, number, number];
+  const [, Cg, kh, kw] = weight as [number, number, number, number];
+  return { N, C: Cg * p.groups, H, W, O, OH, OW, kh, kw, G: p.groups };
+}
+
+/** The geometry of the conv whose weight gradient of `kernelSize` comes from `x` and `grad`. */
+function weightGradientGeometry(
+  x: readonly number[],
+  grad: readonly number[],
+  [kh, kw]: readonly [number, number],
+  p: Conv2dParams,
+): Geometry {
+  const [N, C, H, W] = x as [number, number, number, number];
+  const [, O, OH, OW] = grad as [number, number, number, number];
+  return { N, C, H, W, O, OH, OW, kh, kw, G: p.groups };
+}
 
 /**
  * The float32 conv kernels: forward, input gradient and weight gradient of a 2-D convolution with
@@ -322,6 +348,56 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     return Math.min(size, Math.max(Math.ceil(size / perUnitMax), wanted));
   }
 
+  /**
+   * The input gradient of the conv of geometry `g` (its input [N, C, H, W], output [N, O, OH, OW])
+   * from the output gradient at `ga` and the weights at `wa` in the arena: its address.
+   */
+  function inputGradient(g: Geometry, p: Conv2dParams, ga: number, wa: number): number {
+    const { N, O, OH, OW, kh, kw } = g;
+    const Cg = g.C / g.G;
+    const [dh, dw] = p.dilation;
+    const flipped: [number, number] = [dh * (kh - 1) - p.padding[0], dw * (kw - 1) - p.padding[1]];
+    // with unit stride the input gradient is a convolution of the output gradient with the
+    // flipped, transposed weights (padding k − 1 − p): the forward paths, no col2im scatter
+    const asConv = p.stride[0] === 1 && p.stride[1] === 1 && flipped[0] >= 0 && flipped[1] >= 0;
+    const t: Geometry = { N, C: O, H: OH, W: OW, O: g.C, OH: g.H, OW: g.W, kh, kw, G: g.G };
+    const tp: Conv2dParams = { ...p, padding: flipped };
+    const slot = asConv ? winogradForwardSlot(t, tp) : null;
+    if (slot !== null) return winogradConv(t, tp, slot, ga, wa, true, 0);
+    // (the pixel GEMM: worth it while its NR-channel panels are mostly real channels)
+    const panelWaste = (Math.ceil(Cg / NR) * NR) / Cg;
+    if (asConv && panelWaste <= 4 / 3) return pixelsConv(t, tp, ga, wa, true, 0);
+    const ld = pitch(OH * OW);
+    const chunks = chunksFor(g, Cg, Math.max(1, Math.floor(COLS_BYTES / (kh * kw * ld * 4))));
+    const rows = Math.ceil(Cg / chunks) * kh * kw;
+    const dx = rt.arena.alloc(N * g.C * g.H * g.W * 4);
+    const plan = { chunks, block: 0, ld, rows, pixels: 0 };
+    run("conv2dBackwardInputF32", g, p, plan, [ga, wa, dx]);
+    return dx;
+  }
+
+  /**
+   * The weight gradient of the conv of geometry `g` from its input at `xa` and the output
+   * gradient at `ga` in the arena (N·OH·OW ≥ 1): its address.
+   */
+  function weightGradient(g: Geometry, p: Conv2dParams, xa: number, ga: number): number {
+    const slot = winogradWeightSlot(g, p);
+    if (slot !== null) return winogradWeightGradient(g, p, slot, xa, ga);
+    const Kc = (g.C / g.G) * g.kh * g.kw;
+    // pixel blocks: a multiple of the GEMM's K block that keeps the slice small (shape-only)
+    const fit = Math.floor(COLS_BYTES / (Kc * 4) / GEMM_KC) * GEMM_KC;
+    const block = Math.min(g.OH * g.OW, Math.max(GEMM_KC, fit));
+    // split by taps, so that each thread builds only its own columns of im2col, unless the taps
+    // make too few tiles to share and the channels more (splitting by channels repeats im2col)
+    const rowTiles = Math.ceil(g.O / g.G / 4);
+    const colTiles = Math.ceil(Kc / 8);
+    const byRows = colTiles < 4 && rowTiles > colTiles ? 1 : 0;
+    const dw = rt.arena.alloc(g.O * Kc * 4);
+    const plan = { chunks: byRows, block, ld: pitch(block), rows: Kc, pixels: block };
+    run("conv2dBackwardWeightF32", g, p, plan, [xa, ga, dw]);
+    return dw;
+  }
+
   return {
     conv2d(x, weight, bias, outSize, p) {
       const [N, C, H, W] = x.shape as [number, number, number, number];
@@ -344,80 +420,50 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     },
 
     conv2dBackwardInput(grad, weight, inSize, p) {
-      const [N, O, OH, OW] = grad.shape as [number, number, number, number];
-      const [, Cg, kh, kw] = weight.shape as [number, number, number, number];
-      const C = Cg * p.groups;
-      const g: Geometry = { N, C, H: inSize[0], W: inSize[1], O, OH, OW, kh, kw, G: p.groups };
-      const size = N * C * g.H * g.W;
+      const g = inputGradientGeometry(grad.shape, weight.shape, inSize, p);
+      const size = g.N * g.C * g.H * g.W;
       if (size === 0) return new Float32Array(0);
-      const [dh, dw] = p.dilation;
-      const flipped: [number, number] = [
-        dh * (kh - 1) - p.padding[0],
-        dw * (kw - 1) - p.padding[1],
-      ];
-      // with unit stride the input gradient is a convolution of the output gradient with the
-      // flipped, transposed weights (padding k − 1 − p): the forward paths, no col2im scatter
-      const asConv = p.stride[0] === 1 && p.stride[1] === 1 && flipped[0] >= 0 && flipped[1] >= 0;
-      const t: Geometry = { N, C: O, H: OH, W: OW, O: C, OH: g.H, OW: g.W, kh, kw, G: p.groups };
-      const tp: Conv2dParams = { ...p, padding: flipped };
-      const slot = asConv ? winogradForwardSlot(t, tp) : null;
-      if (slot !== null) {
-        return rt.arena.scope(() => {
-          const dx = winogradConv(t, tp, slot, rt.put(grad), rt.put(weight), true, 0);
-          return rt.takeF32(dx, size);
-        });
-      }
-      // (the pixel GEMM: worth it while its NR-channel panels are mostly real channels)
-      const panelWaste = (Math.ceil(Cg / NR) * NR) / Cg;
-      if (asConv && panelWaste <= 4 / 3) {
-        return rt.arena.scope(() => {
-          const dx = pixelsConv(t, tp, rt.put(grad), rt.put(weight), true, 0);
-          return rt.takeF32(dx, size);
-        });
-      }
-      const ld = pitch(OH * OW);
-      const chunks = chunksFor(g, Cg, Math.max(1, Math.floor(COLS_BYTES / (kh * kw * ld * 4))));
-      const rows = Math.ceil(Cg / chunks) * kh * kw;
-      return rt.arena.scope(() => {
-        const ga = rt.put(grad);
-        const wa = rt.put(weight);
-        const dx = rt.arena.alloc(size * 4);
-        const plan = { chunks, block: 0, ld, rows, pixels: 0 };
-        run("conv2dBackwardInputF32", g, p, plan, [ga, wa, dx]);
-        return rt.takeF32(dx, size);
-      });
+      return rt.arena.scope(() =>
+        rt.takeF32(inputGradient(g, p, rt.put(grad), rt.put(weight)), size),
+      );
     },
 
     conv2dBackwardWeight(x, grad, kernelSize, p) {
-      const [N, C, H, W] = x.shape as [number, number, number, number];
-      const [, O, OH, OW] = grad.shape as [number, number, number, number];
-      const [kh, kw] = kernelSize;
-      const g: Geometry = { N, C, H, W, O, OH, OW, kh, kw, G: p.groups };
-      const Kc = (C / p.groups) * kh * kw;
-      const P = OH * OW;
-      if (O * Kc * N * P === 0) return new Float32Array(O * Kc);
-      const slot = winogradWeightSlot(g, p);
-      if (slot !== null) {
-        return rt.arena.scope(() => {
-          const dw = winogradWeightGradient(g, p, slot, rt.put(x), rt.put(grad));
-          return rt.takeF32(dw, O * Kc);
-        });
-      }
-      // pixel blocks: a multiple of the GEMM's K block that keeps the slice small (shape-only)
-      const fit = Math.floor(COLS_BYTES / (Kc * 4) / GEMM_KC) * GEMM_KC;
-      const block = Math.min(P, Math.max(GEMM_KC, fit));
-      // split by taps, so that each thread builds only its own columns of im2col, unless the taps
-      // make too few tiles to share and the channels more (splitting by channels repeats im2col)
-      const rowTiles = Math.ceil(O / p.groups / 4);
-      const colTiles = Math.ceil(Kc / 8);
-      const byRows = colTiles < 4 && rowTiles > colTiles ? 1 : 0;
+      const g = weightGradientGeometry(x.shape, grad.shape, kernelSize, p);
+      const size = g.O * (g.C / g.G) * g.kh * g.kw;
+      if (size === 0) return new Float32Array(0);
+      if (g.N * g.OH * g.OW === 0) return new Float32Array(size);
+      return rt.arena.scope(() => rt.takeF32(weightGradient(g, p, rt.put(x), rt.put(grad)), size));
+    },
+
+    conv2dBackward(x, weight, grad, p, needs) {
+      const inSize: [number, number] = [x.shape[2]!, x.shape[3]!];
+      const kSize: [number, number] = [weight.shape[2]!, weight.shape[3]!];
+      const gi = inputGradientGeometry(grad.shape, weight.shape, inSize, p);
+      const gw = weightGradientGeometry(x.shape, grad.shape, kSize, p);
+      const inputSize = gi.N * gi.C * gi.H * gi.W;
+      const weightSize = gw.O * (gw.C / gw.G) * gw.kh * gw.kw;
+      const O = gw.O;
+      const n = numelOf(grad.shape);
+      if (inputSize === 0 || weightSize === 0 || n === 0) return null; // the kernels apart
+      // grad copied in once for every gradient asked
       return rt.arena.scope(() => {
-        const xa = rt.put(x);
         const ga = rt.put(grad);
-        const dw = rt.arena.alloc(O * Kc * 4);
-        const plan = { chunks: byRows, block, ld: pitch(block), rows: Kc, pixels: block };
-        run("conv2dBackwardWeightF32", g, p, plan, [xa, ga, dw]);
-        return rt.takeF32(dw, O * Kc);
+        let gradBias: Float32Array | null = null;
+        if (needs.bias) {
+          const out = rt.arena.alloc(O * 4);
+          // reduce's own kernel, geometry and split: the bits of reduce("sum", grad, [0, 2, 3])
+          const geometry = putReduceGeometry(rt, grad, contiguousStrides(grad.shape), [0, 2, 3]);
+          rt.split("reduceF32", [REDUCE.sum, ga, out, geometry], O, n * CHEAP, O >= 8 ? 4 : 1);
+          gradBias = rt.takeF32(out, O);
+        }
+        const gradWeight = needs.weight
+          ? rt.arena.scope(() => rt.takeF32(weightGradient(gw, p, rt.put(x), ga), weightSize))
+          : null;
+        const gradInput = needs.input
+          ? rt.arena.scope(() => rt.takeF32(inputGradient(gi, p, ga, rt.put(weight)), inputSize))
+          : null;
+        return { gradInput, gradWeight, gradBias };
       });
     },
   };

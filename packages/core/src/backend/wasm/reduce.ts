@@ -4,14 +4,14 @@ import { CHEAP, collapse, place, putInts } from "./operands.js";
 import type { WasmRuntime } from "./runtime.js";
 
 // Op codes of assembly/reduce.ts.
-const REDUCE: { readonly [op in ReduceOp]: number } = { sum: 0, prod: 1, max: 2, min: 3 };
+export const REDUCE: { readonly [op in ReduceOp]: number } = { sum: 0, prod: 1, max: 2, min: 3 };
 
 /**
  * The geometry of a reduction (see assembly/reduce.ts): the kept dims and the reduced dims of `x`,
  * each collapsed on its own, as `[nk, shape, strides, nr, shape, strides]`; strides are those of
  * the arena copy.
  */
-function putReduceGeometry(
+export function putReduceGeometry(
   rt: WasmRuntime,
   x: View,
   strides: readonly number[],
