@@ -211,4 +211,11 @@ describe("the Node default (at import)", () => {
     expect(r.err).toMatch(/wasm unary\.relu\s+1\s/);
     expect(r.err).toMatch(/wasm matmul\s+1\s/);
   });
+
+  test("the profile gives the conv gradients' GFLOP/s", () => {
+    const code = `import { conv2d, randn } from "@tsgrad/core"; const w = randn([4, 3, 3, 3]).requiresGrad_(); conv2d(randn([2, 3, 8, 8]).requiresGrad_(), w).sum().backward();`;
+    const r = child(code, { TSGRAD_PROFILE: "1" });
+    expect(r.status, r.err).toBe(0);
+    expect(r.err).toMatch(/wasm conv2dBackward\s+1\s+[\d.]+\s+[\d.]+%\s+\d+\.\d/);
+  });
 });

@@ -37,6 +37,12 @@ function flopsOf(kernel: KernelName, args: readonly unknown[]): number {
       const groups = (args[3] as { groups: number }).groups;
       return 2 * numelOf(g) * (x[1]! / groups) * kh! * kw!;
     }
+    case "conv2dBackward": {
+      // (x, weight, grad, p, needs): the input and weight gradients, each as its kernel apart
+      const needs = args[4] as { input: boolean; weight: boolean };
+      const perGradient = 2 * numelOf(shapeOf(args[2])) * numelOf(shapeOf(args[1]).slice(1));
+      return perGradient * (Number(needs.input) + Number(needs.weight));
+    }
     default:
       return 0;
   }
