@@ -240,10 +240,15 @@ export function conv2dWinogradWeightF32(
   }
 }
 
+/** Bytes of scratch conv2dWinogradWeightFinishF32 takes: 5 × 6 and 5 × 5 float64. */
+export function winogradWeightFinishScratchBytes(): i32 {
+  return 55 * 8;
+}
+
 /**
  * dW [O, C, 5, 5] from the `chunks` blocks of sums per run of NR input channels that
  * conv2dWinogradWeightF32 left in `partials`: the blocks summed in chunk order, then Aᵀ·M·A in
- * float64. Units of work are the channel runs; `scratch` holds 480 bytes per slot.
+ * float64, every run on the calling thread (a few thousand additions per run).
  */
 export function conv2dWinogradWeightFinishF32(
   C: i32,
@@ -252,17 +257,13 @@ export function conv2dWinogradWeightFinishF32(
   chunks: i32,
   dw: usize,
   scratch: usize,
-  slots: i32,
-  start: i32,
-  end: i32,
 ): void {
   const quads = (O + MR - 1) / MR;
   const mBytes = <usize>winogradWeightPartialBytes(O);
-  const s = scratch + <usize>start * 480; // 5 × 6 float64
+  const s = scratch; // 5 × 6 float64
   const y = s + 240; // 5 × 5 float64
   const units = (C + NR - 1) / NR;
-  const u1 = slotStart(units, slots, end);
-  for (let u = slotStart(units, slots, start); u < u1; u++) {
+  for (let u = 0; u < units; u++) {
     const c0 = u * NR;
     const nc = min(NR, C - c0);
     const m = partials + <usize>(u * chunks) * mBytes;

@@ -8,6 +8,7 @@ import { createWasmBackend } from "../src/backend/wasm/index.js";
 import { compileKernelsSync, createMemory } from "../src/backend/wasm/module.js";
 import { createNodePool } from "../src/backend/wasm/pool-node.js";
 import { Generator, jsBackend, randn } from "../src/index.js";
+import { vectorView } from "../src/backend/strided.js";
 import { poolGeometry } from "../src/pool-shape.js";
 
 const repsFlag = process.argv.indexOf("--reps");
@@ -23,13 +24,6 @@ const backends: [string, Backend][] = [
 
 const gen = new Generator(1);
 const normal = (shape: number[]): View => randn(shape, { generator: gen });
-const vec = (data: Float64Array): View => ({
-  data,
-  dtype: "float64",
-  shape: [data.length],
-  strides: [1],
-  offset: 0,
-});
 
 /** Median and minimum wall time of `fn` in ms, after warm-up. */
 function timeOf(fn: () => unknown): [number, number] {
@@ -61,8 +55,8 @@ for (const shape of [
   cases.push([`maxPool2d bwd ${tag}`, (b) => b.maxPool2dBackward(g, idx, shape)]);
 
   const C = shape[1];
-  const mean = vec(Float64Array.from({ length: C }, () => gen.normal() * 0.1));
-  const invstd = vec(Float64Array.from({ length: C }, () => 0.5 + gen.random()));
+  const mean = vectorView(Float64Array.from({ length: C }, () => gen.normal() * 0.1));
+  const invstd = vectorView(Float64Array.from({ length: C }, () => 0.5 + gen.random()));
   const weight = randn([C], { generator: gen });
   const bias = randn([C], { generator: gen });
   const gy = normal(shape);

@@ -11,6 +11,7 @@ import { createWasmBackend } from "../src/backend/wasm/index.js";
 import { compileKernelsSync, createMemory } from "../src/backend/wasm/module.js";
 import { createNodePool } from "../src/backend/wasm/pool-node.js";
 import { Generator, jsBackend, randn, type KernelName, type TypedArray } from "../src/index.js";
+import { vectorView } from "../src/backend/strided.js";
 import { poolGeometry } from "../src/pool-shape.js";
 
 const compiled = compileKernelsSync();
@@ -181,31 +182,15 @@ const NORM_SHAPES: number[][] = [
 
 /** Per-channel vectors as the ops layer passes them (float64 statistics, float32 affine). */
 function channelArgs(c: number, mean = 0) {
-  const vec = (data: Float64Array | Float32Array): View => ({
-    data,
-    dtype: data instanceof Float64Array ? "float64" : "float32",
-    shape: [c],
-    strides: [1],
-    offset: 0,
-  });
   const m = Float64Array.from({ length: c }, () => mean + gen.normal() * 0.1);
   const is = Float64Array.from({ length: c }, () => 0.5 + gen.random());
   return {
-    mean: vec(m),
-    invstd: vec(is),
-    weight: vec(Float32Array.from({ length: c }, () => gen.normal())),
-    bias: vec(Float32Array.from({ length: c }, () => gen.normal())),
+    mean: vectorView(m),
+    invstd: vectorView(is),
+    weight: vectorView(Float32Array.from({ length: c }, () => gen.normal())),
+    bias: vectorView(Float32Array.from({ length: c }, () => gen.normal())),
   };
 }
-
-/** A float64 [n] view of `data`. */
-const f64 = (data: Float64Array): View => ({
-  data,
-  dtype: "float64",
-  shape: [data.length],
-  strides: [1],
-  offset: 0,
-});
 
 /** The first index where `a` and `b` differ in bits (or in length, their shorter length), else −1. */
 function firstDifference(a: TypedArray, b: TypedArray): number {
@@ -222,7 +207,7 @@ function checkNorm(backend: ComposedBackend, shape: number[], offset = 0): void 
   const spread = 1 + Math.abs(offset);
   const a = channelArgs(shape[1]!, offset);
   const eps = 1e-5;
-  const invstdOf = (v: Float64Array) => f64(v.map((s) => 1 / Math.sqrt(s + eps)));
+  const invstdOf = (v: Float64Array) => vectorView(v.map((s) => 1 / Math.sqrt(s + eps)));
   for (const affine of [true, false]) {
     const [w, bias] = affine ? [a.weight, a.bias] : [null, null];
     expectClose(
@@ -241,9 +226,21 @@ function checkNorm(backend: ComposedBackend, shape: number[], offset = 0): void 
     const tag = `${what}: training output (affine ${affine})`;
     expectClose(got.output, ref.output, tag, 1e-4, 1e-5 * spread);
     // the same bits as the forward kernel given those statistics, on either backend
-    const apart = backend.batchNormForward(x, f64(got.mean), invstdOf(got.variance), w, bias);
+    const apart = backend.batchNormForward(
+      x,
+      vectorView(got.mean),
+      invstdOf(got.variance),
+      w,
+      bias,
+    );
     expect(firstDifference(got.output, apart), `${tag}, wasm`).toBe(-1);
-    const jsApart = jsBackend.batchNormForward(x, f64(ref.mean), invstdOf(ref.variance), w, bias);
+    const jsApart = jsBackend.batchNormForward(
+      x,
+      vectorView(ref.mean),
+      invstdOf(ref.variance),
+      w,
+      bias,
+    );
     expect(firstDifference(ref.output, jsApart), `${tag}, js`).toBe(-1);
     const g = normal(shape);
     for (const training of [true, false]) {

@@ -1,6 +1,11 @@
-import { allocate, type DType, type TypedArray } from "../dtype.js";
+import { allocate, dtypeOfArray, type DType, type TypedArray } from "../dtype.js";
 import { isContiguous, numelOf } from "../shape.js";
 import type { View } from "./backend.js";
+
+/** A contiguous 1-D view over all of `data`, of its dtype (per-channel vectors for kernels). */
+export function vectorView(data: TypedArray): View {
+  return { data, dtype: dtypeOfArray(data), shape: [data.length], strides: [1], offset: 0 };
+}
 
 /**
  * Merges adjacent dims that every operand walks contiguously (e.g. a contiguous tensor and a

@@ -1,7 +1,7 @@
 import { recordOp, type BackwardRule } from "../autograd/define-op.js";
 import { takeDonation } from "../autograd/donation.js";
 import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
-import type { View } from "../backend/backend.js";
+import { vectorView } from "../backend/strided.js";
 import { assertFloating, isFloating } from "../dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
 import type { Tensor } from "../tensor.js";
@@ -21,14 +21,6 @@ export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
 }
-
-const vec = (data: Float64Array): View => ({
-  data,
-  dtype: "float64",
-  shape: [data.length],
-  strides: [1],
-  offset: 0,
-});
 
 function checkArgs(x: Tensor, named: Record<string, Tensor | null>): number {
   assertFloating("batchNorm", x.dtype);
@@ -103,7 +95,7 @@ function normalize(
   const m = Float64Array.from(runningMean.dataSync());
   const v = Float64Array.from(runningVar.dataSync());
   const invstd = v.map((s) => 1 / Math.sqrt(s + eps));
-  const output = be().batchNormForward(x, vec(m), vec(invstd), weight, bias);
+  const output = be().batchNormForward(x, vectorView(m), vectorView(invstd), weight, bias);
   return { output: wrap(output, x.shape, x.dtype), mean: m, invstd };
 }
 
@@ -140,7 +132,7 @@ export function batchNorm(
     if (!isGradEnabled()) {
       // no graph requested: one fused kernel computes the same formulas as below
       // gradInput written over g's own memory where the engine offers it (autograd/donation.ts)
-      const [m, is] = [vec(stats.mean), vec(stats.invstd)];
+      const [m, is] = [vectorView(stats.mean), vectorView(stats.invstd)];
       const r = be().batchNormBackward(g, xi, m, is, w, training, takeDonation(g));
       const gx = wrap(r.gradInput, x.shape, x.dtype);
       const gw = w ? wrap(r.gradWeight, [c], x.dtype) : null;

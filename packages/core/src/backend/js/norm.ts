@@ -1,6 +1,6 @@
 import { allocate, type TypedArray } from "../../dtype.js";
 import type { View } from "../backend.js";
-import { contiguousData } from "../strided.js";
+import { contiguousData, vectorView } from "../strided.js";
 
 /** [N, C, L] of an [N, C, ...] shape. */
 function ncl(shape: readonly number[]): [number, number, number] {
@@ -157,11 +157,6 @@ export function batchNormTraining(
 ): { output: TypedArray; mean: Float64Array; variance: Float64Array } {
   const { mean, variance } = batchNormStats(x);
   const invstd = variance.map((v) => 1 / Math.sqrt(v + eps));
-  const output = batchNormForward(x, float64View(mean), float64View(invstd), weight, bias);
+  const output = batchNormForward(x, vectorView(mean), vectorView(invstd), weight, bias);
   return { output, mean, variance };
-}
-
-/** A float64 [n] view over `data`. */
-function float64View(data: Float64Array): View {
-  return { data, dtype: "float64", shape: [data.length], strides: [1], offset: 0 };
 }

@@ -112,8 +112,6 @@ const WINOGRAD_SLOT_MAX = 1 << 20;
  * work that do not depend on the thread count, so neither do the bits.
  */
 const WINOGRAD_WEIGHT_CHUNKS = 4;
-/** Scratch bytes a slot of conv2dWinogradWeightFinishF32 takes. */
-const FINISH_SLOT_BYTES = 480;
 /** Input channels below which the Winograd GEMMs (K = input channels) are too thin to pay. */
 const WINOGRAD_MIN_CHANNELS = 8;
 
@@ -286,18 +284,8 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
       slots,
       madds / MADDS_PER_WORK,
     );
-    const finish = rt.arena.alloc(runs * FINISH_SLOT_BYTES);
-    rt.exports["conv2dWinogradWeightFinishF32"]!(
-      g.C,
-      g.O,
-      partials,
-      chunks,
-      dw,
-      finish,
-      runs,
-      0,
-      runs,
-    );
+    const finish = rt.arena.alloc(rt.exports["winogradWeightFinishScratchBytes"]!());
+    rt.exports["conv2dWinogradWeightFinishF32"]!(g.C, g.O, partials, chunks, dw, finish);
     return dw;
   }
 
