@@ -46,6 +46,8 @@ export class Tensor implements View {
   leafHooks: GradHook[] = [];
   private leafRequiresGrad = false;
   private retainsGrad = false;
+  /** @internal Counts this tensor in `memoryStats()` while it lives (see storage.ts). */
+  readonly liveToken: object = trackTensor();
 
   /** @internal Use the creation functions (`tensor`, `zeros`, ...) instead. */
   constructor(
@@ -59,9 +61,7 @@ export class Tensor implements View {
     readonly offset = 0,
     /** Element type. */
     readonly dtype: DType = dtypeOfArray(storage.data),
-  ) {
-    trackTensor(this);
-  }
+  ) {}
 
   /** @internal Wraps a fresh contiguous array (no copy). */
   static fromData(data: TypedArray, shape: readonly number[], dtype?: DType): Tensor {
