@@ -1,4 +1,5 @@
 import { recordOp } from "../autograd/define-op.js";
+import type { View } from "../backend/backend.js";
 import { promoteTypes } from "../dtype.js";
 import { ShapeError, fmtShape } from "../errors.js";
 import { broadcastShapes, numelOf } from "../shape.js";
@@ -17,6 +18,30 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   return recordOp("bmm", [a, b], out, (g, c) => [
     a.requiresGrad ? bmm(g, transpose(c.input(1), 1, 2)) : null,
     b.requiresGrad ? bmm(transpose(c.input(0), 1, 2), g) : null,
+  ]);
+}
+
+/** A 2-D view as a batch of one, for the batched kernel (a view object, not a tensor). */
+function batchOfOne(t: Tensor): View {
+  return {
+    data: t.data,
+    dtype: t.dtype,
+    shape: [1, ...t.shape],
+    strides: [0, ...t.strides],
+    offset: t.offset,
+  };
+}
+
+/**
+ * Product of 2-D tensors of one dtype, [M, K] × [K, N] → [M, N], recorded as one node (PyTorch's
+ * `mm`): the common case of `matmul` without the views a batched product needs around it.
+ */
+function mm(a: Tensor, b: Tensor): Tensor {
+  const out = wrap(be().matmul(batchOfOne(a), batchOfOne(b)), [a.shape[0]!, b.shape[1]!], a.dtype);
+  // d/dA (A·B) = G·Bᵀ;  d/dB (A·B) = Aᵀ·G
+  return recordOp("mm", [a, b], out, (g, c) => [
+    a.requiresGrad ? mm(g, transpose(c.input(1), 0, 1)) : null,
+    b.requiresGrad ? mm(transpose(c.input(0), 0, 1), g) : null,
   ]);
 }
 
@@ -45,12 +70,17 @@ export function matmul(x: Tensor, y: Tensor): Tensor {
       `matmul: inner dimensions do not match: ${fmtShape(x.shape)} @ ${fmtShape(y.shape)} (${K} vs ${K2})`,
     );
   }
-  const op = `matmul: batch dimensions of ${fmtShape(x.shape)} @ ${fmtShape(y.shape)}`;
-  const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const B = numelOf(batch);
-  const a3 = reshape(expand(a, [...batch, M, K]), [B, M, K]);
-  const b3 = reshape(expand(b, [...batch, K, N]), [B, K, N]);
-  let out = reshape(bmm(a3, b3), [...batch, M, N]);
+  let out: Tensor;
+  if (a.dim() === 2 && b.dim() === 2) {
+    out = mm(a, b);
+  } else {
+    const op = `matmul: batch dimensions of ${fmtShape(x.shape)} @ ${fmtShape(y.shape)}`;
+    const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const B = numelOf(batch);
+    const a3 = reshape(expand(a, [...batch, M, K]), [B, M, K]);
+    const b3 = reshape(expand(b, [...batch, K, N]), [B, K, N]);
+    out = reshape(bmm(a3, b3), [...batch, M, N]);
+  }
   if (aVec) out = squeeze(out, -2);
   if (bVec) out = squeeze(out, -1);
   return out;
