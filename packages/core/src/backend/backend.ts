@@ -291,6 +291,8 @@ export interface Backend {
     mean: Float64Array;
     /** Per-channel biased variance, [C]. */
     variance: Float64Array;
+    /** `1/√(variance[c] + eps)`, [C]: what the output was normalised with. */
+    invstd: Float64Array;
   };
   /**
    * Gradients of `batchNormForward` for upstream `grad` (shape of `x`). With `training`, `mean`

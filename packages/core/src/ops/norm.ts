@@ -84,8 +84,7 @@ function normalize(
       update(runningMean, r.mean, 1);
       update(runningVar, r.variance, count / (count - 1));
     });
-    const invstd = r.variance.map((s) => 1 / Math.sqrt(s + eps));
-    return { output: wrap(r.output, x.shape, x.dtype), mean: r.mean, invstd };
+    return { output: wrap(r.output, x.shape, x.dtype), mean: r.mean, invstd: r.invstd };
   }
   if (!runningMean || !runningVar) {
     throw new ValueError(

@@ -154,9 +154,9 @@ export function batchNormTraining(
   weight: View | null,
   bias: View | null,
   eps: number,
-): { output: TypedArray; mean: Float64Array; variance: Float64Array } {
+): { output: TypedArray; mean: Float64Array; variance: Float64Array; invstd: Float64Array } {
   const { mean, variance } = batchNormStats(x);
   const invstd = variance.map((v) => 1 / Math.sqrt(v + eps));
   const output = batchNormForward(x, vectorView(mean), vectorView(invstd), weight, bias);
-  return { output, mean, variance };
+  return { output, mean, variance, invstd };
 }

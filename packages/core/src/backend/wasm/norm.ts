@@ -80,7 +80,7 @@ export function normKernels(rt: WasmRuntime): PartialBackend["kernels"] {
         const v = takeF64(rt, variance, C);
         const is = v.map((s) => 1 / Math.sqrt(s + eps));
         const out = normalize(rt, src, [N, C, L], m, is, weight, bias);
-        return { output: rt.takeF32(out, N * C * L), mean: m, variance: v };
+        return { output: rt.takeF32(out, N * C * L), mean: m, variance: v, invstd: is };
       });
     },
 
