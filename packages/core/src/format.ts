@@ -2,6 +2,32 @@ import type { DType, TypedArray } from "./dtype.js";
 import { isFloating } from "./dtype.js";
 import { contiguousStrides, numelOf } from "./shape.js";
 
+/** Nested number arrays, as returned by `toArray()`. */
+export type NestedArray = number | boolean | NestedArray[];
+
+/**
+ * Row-major `values` of a tensor of `shape` as nested arrays (booleans for `bool`), or the one
+ * value of a 0-d tensor.
+ */
+export function nestedArray(
+  values: TypedArray,
+  shape: readonly number[],
+  dtype: DType,
+): NestedArray {
+  const flat = Array.from(values, (v) => (dtype === "bool" ? v !== 0 : v));
+  const build = (d: number, off: number): NestedArray => {
+    if (d === shape.length) return flat[off]!;
+    const stride = numelOf(shape.slice(d + 1));
+    return Array.from({ length: shape[d]! }, (_, i) => build(d + 1, off + i * stride));
+  };
+  return build(0, 0);
+}
+
+/** PyTorch's name for the backward of op `name`: `mul` → `MulBackward0`. */
+export function backwardName(name: string): string {
+  return `${name[0]!.toUpperCase()}${name.slice(1)}Backward0`;
+}
+
 // PyTorch's default print options
 const EDGE = 3;
 const THRESHOLD = 1000;

@@ -1,9 +1,9 @@
-import type { GradHook, Node } from "./autograd/node.js";
+import { addHook, type GradHook, type Node, type RemovableHandle } from "./autograd/node.js";
 import type { View } from "./backend/backend.js";
 import type { DType, TypedArray } from "./dtype.js";
 import { dtypeOfArray, isFloating } from "./dtype.js";
 import { AutogradError, DTypeError, ValueError, fmtShape } from "./errors.js";
-import { formatTensor } from "./format.js";
+import { backwardName, formatTensor, nestedArray, type NestedArray } from "./format.js";
 import { contiguousStrides, isContiguous, numelOf, shapeArgs } from "./shape.js";
 import { Storage, trackTensor } from "./storage.js";
 import { provideTensorClass } from "./tensor-factory.js";
@@ -21,14 +21,8 @@ import * as A from "./ops/activation.js";
 /** A tensor or a JS number (numbers broadcast and take the tensor's dtype). */
 export type TensorLike = Tensor | number;
 
-/** Nested number arrays, as returned by `toArray()`. */
-export type NestedArray = number | boolean | NestedArray[];
-
-/** A handle returned by `registerHook`, to remove the hook again. */
-export interface RemovableHandle {
-  /** Unregisters the hook (a no-op when it is already gone). */
-  remove(): void;
-}
+export type { NestedArray } from "./format.js";
+export type { RemovableHandle } from "./autograd/node.js";
 
 /**
  * An n-dimensional array of float32 (default), float64, int32 or bool values, with optional
@@ -62,17 +56,6 @@ export class Tensor implements View {
     /** Element type. */
     readonly dtype: DType = dtypeOfArray(storage.data),
   ) {}
-
-  /** @internal Wraps a fresh contiguous array (no copy). */
-  static fromData(data: TypedArray, shape: readonly number[], dtype?: DType): Tensor {
-    return new Tensor(
-      new Storage(data),
-      shape,
-      contiguousStrides(shape),
-      0,
-      dtype ?? dtypeOfArray(data),
-    );
-  }
 
   /** The underlying storage array (shared with views; index it through `strides`/`offset`). */
   get data(): TypedArray {
@@ -128,21 +111,12 @@ export class Tensor implements View {
   }
   /** The elements as nested JS arrays (booleans for bool tensors); a number for 0-d tensors. */
   toArray(): NestedArray {
-    const flat = Array.from(this.dataSync(), (v) => (this.dtype === "bool" ? v !== 0 : v));
-    const build = (d: number, off: number): NestedArray => {
-      if (d === this.dim()) return flat[off]!;
-      const stride = numelOf(this.shape.slice(d + 1));
-      return Array.from({ length: this.shape[d]! }, (_, i) => build(d + 1, off + i * stride));
-    };
-    return build(0, 0);
+    return nestedArray(this.dataSync(), this.shape, this.dtype);
   }
   /** PyTorch-style printout: `tensor([[1., 2.], [3., 4.]], requires_grad=True)`. */
   toString(): string {
     const extras: string[] = [];
-    if (this.gradFn)
-      extras.push(
-        `grad_fn=<${this.gradFn.name[0]!.toUpperCase()}${this.gradFn.name.slice(1)}Backward0>`,
-      );
+    if (this.gradFn) extras.push(`grad_fn=<${backwardName(this.gradFn.name)}>`);
     else if (this.requiresGrad) extras.push("requires_grad=True");
     return formatTensor(this.dataSync(), this.shape, this.dtype, extras);
   }
@@ -178,14 +152,7 @@ export class Tensor implements View {
         "registerHook: cannot register a hook on a tensor that does not require grad",
       );
     }
-    const list = this.gradFn ? getOrInit(this.gradFn.hooks, this.outputNr) : this.leafHooks;
-    list.push(hook);
-    return {
-      remove: () => {
-        const i = list.indexOf(hook);
-        if (i >= 0) list.splice(i, 1);
-      },
-    };
+    return addHook(this.gradFn ? this.gradFn.outputHooks(this.outputNr) : this.leafHooks, hook);
   }
   /** Keeps `.grad` for a non-leaf tensor after backward (leaves always keep it). */
   retainGrad(): void {
@@ -526,9 +493,3 @@ export class Tensor implements View {
 
 // ops build tensors through tensor-factory.ts, so that they need not import this module
 provideTensorClass(Tensor);
-
-function getOrInit<K, V>(map: Map<K, V[]>, key: K): V[] {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  return list;
-}

@@ -4,6 +4,23 @@ import type { Tensor } from "../tensor.js";
 /** A gradient hook: may return a replacement gradient. */
 export type GradHook = (grad: Tensor) => Tensor | void;
 
+/** A handle returned by `registerHook`, to remove the hook again. */
+export interface RemovableHandle {
+  /** Unregisters the hook (a no-op when it is already gone). */
+  remove(): void;
+}
+
+/** Appends `hook` to `list`; the handle takes it out again. */
+export function addHook(list: GradHook[], hook: GradHook): RemovableHandle {
+  list.push(hook);
+  return {
+    remove: () => {
+      const i = list.indexOf(hook);
+      if (i >= 0) list.splice(i, 1);
+    },
+  };
+}
+
 /** Computes input gradients from output gradients (one entry per input, `null` = no gradient). */
 export type ApplyFn = (gradOutputs: readonly Tensor[]) => readonly (Tensor | null | undefined)[];
 
@@ -30,4 +47,11 @@ export class Node {
     /** Shape and dtype of each output, to zero-fill outputs that received no gradient. */
     readonly outputs: readonly { shape: readonly number[]; dtype: DType }[],
   ) {}
+
+  /** The hooks on output `nr` (an empty list, kept, when it has none yet). */
+  outputHooks(nr: number): GradHook[] {
+    let list = this.hooks.get(nr);
+    if (!list) this.hooks.set(nr, (list = []));
+    return list;
+  }
 }

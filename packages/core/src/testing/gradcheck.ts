@@ -4,6 +4,7 @@ import { DTypeError, TsgradError, ValueError, fmtShape } from "../errors.js";
 import { Generator } from "../random.js";
 import { contiguousStrides } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { tensorFromData } from "../tensor-factory.js";
 import { zeros } from "../creation.js";
 import { multiIndex, report, type Mismatch } from "./gradcheck-report.js";
 
@@ -181,7 +182,7 @@ function projections(
     outs.forEach((out, j) => {
       if (!isFloating(out.dtype)) return;
       const u = Float64Array.from({ length: out.numel() }, () => gen.normal());
-      const uT = Tensor.fromData(u, out.shape, "float64");
+      const uT = tensorFromData(u, out.shape, "float64");
       const rows = vjp(outs, j, out.dtype === "float64" ? uT : uT.to(out.dtype), diff);
       diffIdx.forEach((i, k) => {
         const t = inputs[i]!;
@@ -269,7 +270,7 @@ export function gradgradcheck(
     gradOutputs ??
     outs.map((t) => {
       const d = Float64Array.from({ length: t.numel() }, () => gen.normal());
-      return Tensor.fromData(d, t.shape, "float64").requiresGrad_();
+      return tensorFromData(d, t.shape, "float64").requiresGrad_();
     });
   if (gos.length !== outs.length) {
     throw new ValueError(
