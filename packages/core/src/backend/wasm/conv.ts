@@ -425,13 +425,12 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
     },
 
     conv2dBackward(x, weight, grad, p, needs) {
-      const inSize: [number, number] = [x.shape[2]!, x.shape[3]!];
+      // the conv's geometry, which both gradients share
       const kSize: [number, number] = [weight.shape[2]!, weight.shape[3]!];
-      const gi = inputGradientGeometry(grad.shape, weight.shape, inSize, p);
-      const gw = weightGradientGeometry(x.shape, grad.shape, kSize, p);
-      const inputSize = gi.N * gi.C * gi.H * gi.W;
-      const weightSize = gw.O * (gw.C / gw.G) * gw.kh * gw.kw;
-      const O = gw.O;
+      const g = weightGradientGeometry(x.shape, grad.shape, kSize, p);
+      const inputSize = g.N * g.C * g.H * g.W;
+      const weightSize = g.O * (g.C / g.G) * g.kh * g.kw;
+      const O = g.O;
       const n = numelOf(grad.shape);
       if (inputSize === 0 || weightSize === 0 || n === 0) return null; // the kernels apart
       // grad copied in once for every gradient asked
@@ -446,10 +445,10 @@ export function convKernels(rt: WasmRuntime): PartialBackend["kernels"] {
           gradBias = rt.takeF32(out, O);
         }
         const gradWeight = needs.weight
-          ? rt.arena.scope(() => rt.takeF32(weightGradient(gw, p, rt.put(x), ga), weightSize))
+          ? rt.arena.scope(() => rt.takeF32(weightGradient(g, p, rt.put(x), ga), weightSize))
           : null;
         const gradInput = needs.input
-          ? rt.arena.scope(() => rt.takeF32(inputGradient(gi, p, ga, rt.put(weight)), inputSize))
+          ? rt.arena.scope(() => rt.takeF32(inputGradient(g, p, ga, rt.put(weight)), inputSize))
           : null;
         return { gradInput, gradWeight, gradBias };
       });
